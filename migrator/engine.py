@@ -1,0 +1,180 @@
+"""The pipeline for one source: pre-filter, parse once, run every rule, and fix to a fixed point."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from . import languages
+from .edits import apply_edits, select_compatible
+from .model import Applicability, Finding
+from .rule import Context, Rule
+from .source import SourceFile
+
+MAX_PASSES = 10
+
+
+class Catalogue:
+    """The selected rules, with their queries compiled per grammar on first use."""
+
+    def __init__(self, rules) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        self.literals: tuple[bytes, ...] = tuple(sorted({lit for r in self.rules for lit in r.literals}))
+
+    def may_match(self, content: bytes) -> bool:
+        """The literal pre-filter: most files never mention the client and are never parsed."""
+        return any(lit in content for lit in self.literals)
+
+    @functools.cache
+    def compiled(self, language: str):
+        """One query holding every rule's patterns, and which rule owns each pattern index."""
+        import tree_sitter
+
+        grammar = languages.grammar(language)
+        rules = [r for r in self.rules if language in r.languages]
+        owners: list[Rule] = []
+        sources = []
+        for rule in rules:
+            if not rule.query:
+                continue
+            count = tree_sitter.Query(grammar, rule.query).pattern_count
+            owners.extend([rule] * count)
+            sources.append(rule.query)
+        query = tree_sitter.Query(grammar, "\n".join(sources)) if sources else None
+        return query, owners, rules
+
+
+def parse(source: SourceFile):
+    return languages.parse(source.language, source.content)
+
+
+def count_errors(tree) -> int:
+    if not tree.root_node.has_error:
+        return 0
+    count, stack = 0, [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            count += 1
+        elif node.has_error:
+            stack.extend(node.children)
+    return count
+
+
+def lint(source: SourceFile, catalogue: Catalogue, tree=None) -> list[Finding]:
+    """Every finding of every selected rule in one source, in source order."""
+    if not catalogue.may_match(source.content):
+        return []
+    import tree_sitter
+
+    tree = tree or parse(source)
+    ctx = Context(source, tree)
+    query, owners, rules = catalogue.compiled(source.language)
+    findings: list[Finding] = []
+    if query is not None:
+        for index, captures in tree_sitter.QueryCursor(query).matches(tree.root_node):
+            findings.extend(owners[index].on_match(ctx, captures))
+    for rule in rules:
+        findings.extend(rule.check(ctx))
+    return locate(source, dedupe(findings))
+
+
+def dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in sorted(findings, key=lambda f: (f.start, f.end, f.code)):
+        ident = (f.code, f.start, f.end, f.message)
+        if ident not in seen:
+            seen.add(ident)
+            out.append(f)
+    return out
+
+
+def locate(source: SourceFile, findings: list[Finding]) -> list[Finding]:
+    """Fill in path, line and column (1-based; columns in characters)."""
+    for f in findings:
+        f.path = source.path
+        f.line, f.column = source.position(f.start)
+        f.end_line, f.end_column = source.position(f.end)
+    return findings
+
+
+@dataclass
+class FixResult:
+    source: SourceFile  # the fixed source (the input itself when nothing changed)
+    applied: list[Finding] = field(default_factory=list)
+    remaining: list[Finding] = field(default_factory=list)  # findings of the fixed text
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.applied)
+
+
+def applicable(finding: Finding, unsafe: bool) -> bool:
+    if finding.fix is None:
+        return False
+    return unsafe or finding.fix.applicability is Applicability.SAFE
+
+
+def fix(source: SourceFile, catalogue: Catalogue, unsafe: bool = False) -> FixResult:
+    """Apply fixes until none is left, verifying each pass; unverifiable fixes are dropped.
+
+    A pass is kept only if the new text parses with no more errors than before. When a whole
+    pass fails, its fixes are tried one by one, so one bad fix does not block the others.
+    Dropped fixes are remembered by rule and source text, and become plain findings with a
+    reason in ``remaining``.
+    """
+    result = FixResult(source=source)
+    dropped: dict[tuple, str] = {}
+    current = source
+    tree = parse(current) if catalogue.may_match(current.content) else None
+    for _ in range(MAX_PASSES):
+        findings = lint(current, catalogue, tree) if tree is not None else []
+        candidates = [f for f in findings if applicable(f, unsafe) and fix_key(current, f) not in dropped]
+        if not candidates:
+            break
+        accepted, _ = select_compatible(candidates)
+        outcome = _try_apply(current, tree, accepted, catalogue)
+        if outcome is None:
+            progressed = False
+            for finding in accepted:
+                single = _try_apply(current, tree, [finding], catalogue)
+                if single is None:
+                    dropped[fix_key(current, finding)] = "the fixed code would not parse"
+                    continue
+                current, tree = single
+                result.applied.append(finding)
+                progressed = True
+                break  # offsets of the remaining fixes are stale; re-lint first
+            if not progressed:
+                continue
+        else:
+            current, tree = outcome
+            result.applied.extend(accepted)
+    else:
+        leftover = [f for f in lint(current, catalogue, tree) if applicable(f, unsafe)]
+        for f in leftover:
+            dropped[fix_key(current, f)] = "fixing did not settle after repeated passes"
+    remaining = lint(current, catalogue, tree) if tree is not None else []
+    for f in remaining:
+        reason = dropped.get(fix_key(current, f))
+        if reason and f.fix is not None:
+            f.fix, f.no_fix_reason = None, f"fix dropped: {reason}"
+    result.source = current
+    result.remaining = remaining
+    return result
+
+
+def fix_key(source: SourceFile, finding: Finding) -> tuple:
+    return (finding.code, source.content[finding.start:finding.end])
+
+
+def _try_apply(current: SourceFile, tree, findings: list[Finding], catalogue: Catalogue):
+    edits = [e for f in findings for e in f.fix.edits]
+    content = apply_edits(current.content, edits)
+    if content == current.content:
+        return None
+    candidate = current.with_content(content)
+    new_tree = parse(candidate)
+    if count_errors(new_tree) > count_errors(tree):
+        return None
+    return candidate, new_tree

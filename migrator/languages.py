@@ -1,0 +1,56 @@
+"""Which grammar reads which file, loaded only when a run needs it."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+EXTENSIONS = {
+    ".js": "javascript",
+    ".jsx": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+}
+
+LANGUAGES = ("javascript", "typescript", "tsx")
+
+
+def language_for_path(path: str) -> str | None:
+    return EXTENSIONS.get(os.path.splitext(path)[1].lower())
+
+
+def is_typescript(language: str) -> bool:
+    return language in ("typescript", "tsx")
+
+
+@functools.cache
+def grammar(language: str):
+    """The tree-sitter Language object; grammar packages are imported on first use."""
+    import tree_sitter
+
+    if language == "javascript":
+        import tree_sitter_javascript as module
+
+        return tree_sitter.Language(module.language())
+    import tree_sitter_typescript as module
+
+    if language == "typescript":
+        return tree_sitter.Language(module.language_typescript())
+    if language == "tsx":
+        return tree_sitter.Language(module.language_tsx())
+    raise ValueError(f"unknown language {language!r}")
+
+
+@functools.cache
+def parser(language: str):
+    import tree_sitter
+
+    return tree_sitter.Parser(grammar(language))
+
+
+def parse(language: str, content: bytes):
+    return parser(language).parse(content)

@@ -1,0 +1,104 @@
+"""Human-readable output: one line per finding, a short code frame, and a summary (like ruff)."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from ..model import Finding
+from ..runner import RunResult
+
+FRAME_CONTEXT = 0  # lines shown around the finding's line
+
+
+def _style(text: str, color: bool, **kwargs) -> str:
+    return click.style(text, **kwargs) if color else text
+
+
+def finding_line(f: Finding, color: bool) -> str:
+    where = _style(f"{f.path}:{f.line}:{f.column}:", color, bold=True)
+    code = _style(f.code, color, fg="red", bold=True)
+    marker = " [*]" if f.fix is not None else ""
+    return f"{where} {code} [{f.rule}] {f.message}{marker}"
+
+
+def code_frame(f: Finding, lines: list[str], color: bool) -> list[str]:
+    """The finding's first line with a caret underline, columns counted in characters."""
+    if not lines or f.line > len(lines):
+        return []
+    text = lines[f.line - 1].expandtabs(1)
+    width = len(str(f.line))
+    end = f.end_column if f.end_line == f.line else len(text) + 1
+    carets = "^" * max(1, end - f.column)
+    gutter = _style(f"{' ' * width} |", color, fg="blue")
+    number = _style(f"{f.line} |", color, fg="blue")
+    return [gutter, f"{number} {text}", f"{gutter} {' ' * (f.column - 1)}{_style(carets, color, fg='red')}", gutter]
+
+
+def print_findings(result: RunResult, sources: dict[str, bytes], color: bool, show_reasons: bool,
+                   echo=click.echo) -> None:
+    for file in result.files:
+        if not file.findings:
+            continue
+        data = sources.get(file.path, b"")
+        lines = data.decode("utf-8", errors="replace").lstrip("\ufeff").split("\n")
+        lines = [line.rstrip("\r") for line in lines]
+        for f in file.findings:
+            echo(finding_line(f, color))
+            for row in code_frame(f, lines, color):
+                echo(row)
+            if show_reasons:
+                echo(_style("  = ", color, fg="blue") + remaining_reason(f))
+            echo("")
+
+
+def remaining_reason(f: Finding) -> str:
+    if f.fix is not None:
+        return "an unsafe fix is available: run with --unsafe-fixes to apply it" if f.fix.applicability.value == "unsafe" else "fixable"
+    return f"no automatic fix: {f.no_fix_reason}" if f.no_fix_reason else "no automatic fix"
+
+
+def print_errors(result: RunResult, color: bool) -> None:
+    for error in result.errors:
+        label = _style("error:", color, fg="red", bold=True)
+        click.echo(f"{label} {error.path}: {error.message}", err=True)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def check_summary(result: RunResult, unsafe: bool) -> str:
+    findings = result.findings
+    if not findings:
+        return f"All checked: no findings in {plural(len(result.files), 'file')}."
+    safe = sum(1 for f in findings if f.fix is not None and f.fix.applicability.value == "safe")
+    risky = sum(1 for f in findings if f.fix is not None and f.fix.applicability.value == "unsafe")
+    files = len({f.path for f in findings})
+    text = f"Found {plural(len(findings), 'finding')} in {plural(files, 'file')}"
+    parts = []
+    if safe or (risky and unsafe):
+        parts.append(f"{safe + (risky if unsafe else 0)} fixable with `ddmigrate fix{' --unsafe-fixes' if unsafe and risky else ''}`")
+    if risky and not unsafe:
+        parts.append(f"{risky} more with `--unsafe-fixes`")
+    return text + (f" ({', '.join(parts)})." if parts else ".")
+
+
+def fix_summary(result: RunResult, mode: str) -> str:
+    applied = result.applied
+    files = result.changed_files
+    verb = {"write": "Fixed", "diff": "Would fix", "check": "Would fix"}[mode]
+    text = f"{verb} {plural(len(applied), 'finding')} in {plural(len(files), 'file')}"
+    remaining = result.findings
+    if remaining:
+        text += f"; {plural(len(remaining), 'finding')} {'remains' if len(remaining) == 1 else 'remain'} unfixed (reasons above)"
+    return text + "."
+
+
+def relpath(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel

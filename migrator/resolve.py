@@ -1,0 +1,453 @@
+"""Where does a value come from? A small scope resolver for the Docker Desktop client.
+
+Rules ask one question of an expression: is it the desktop client, its deprecated ``backend``,
+or neither? Matching names alone would flag every object called ``backend``; instead this
+module follows bindings through lexical scopes (imports, ``const``/``let``/``var``,
+destructuring, parameters, functions that return the client) back to one of the places a
+client really comes from (see ``shared/SDK-API.md``): the injected global ``ddClient``, or
+``createDockerDesktopClient()`` imported from ``@docker/extension-api-client``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+CLIENT_PACKAGE = "@docker/extension-api-client"
+TYPES_PACKAGE = "@docker/extension-api-client-types"
+FACTORY_NAME = "createDockerDesktopClient"
+GLOBAL_OBJECTS = frozenset({"window", "globalThis", "self"})
+CLIENT_GLOBAL = "ddClient"
+# Hooks that, by the convention of Docker's extension templates, return the client. A hook
+# defined in the same file is resolved by reading its body; these names are trusted when
+# the hook is imported from another module.
+HOOK_NAMES = frozenset({"useDockerDesktopClient", "useDDClient", "useDdClient"})
+# Byte strings at least one of which appears in any file where a client can be found.
+CLIENT_LITERALS = (b"ddClient", b"DockerDesktopClient", b"extension-api-client")
+
+FUNCTION_TYPES = frozenset({
+    "function_declaration", "function_expression", "function", "arrow_function",
+    "method_definition", "generator_function_declaration", "generator_function",
+})
+BLOCK_TYPES = frozenset({
+    "program", "statement_block", "for_statement", "for_in_statement", "catch_clause",
+    "class_body", "switch_body",
+})
+SCOPE_TYPES = FUNCTION_TYPES | BLOCK_TYPES
+# Wrappers that do not change the value, only its static type or grouping.
+TRANSPARENT = frozenset({
+    "parenthesized_expression", "as_expression", "satisfies_expression",
+    "non_null_expression", "type_assertion",
+})
+
+
+class Kind(Enum):
+    GLOBAL = "global"  # window, globalThis, self
+    CLIENT = "client"  # the DockerDesktopClient
+    BACKEND = "backend"  # client.backend (v0)
+    FACTORY = "factory"  # createDockerDesktopClient
+    MODULE = "module"  # the @docker/extension-api-client module object
+    CLIENT_FN = "client_fn"  # a function (hook) that returns the client
+
+
+def key(node) -> tuple[int, int, str]:
+    return (node.start_byte, node.end_byte, node.type)
+
+
+@dataclass
+class Binding:
+    """One declared name."""
+
+    name: str
+    kind: str  # const, let, var, param, function, class, import, catch, for
+    name_node: object
+    scope: object
+    declarator: object = None  # variable_declarator, import specifier, function or parameter node
+    value: object = None  # initializer expression
+    # Keys leading from ``value`` to this name through destructuring; None stands for a step
+    # that cannot be followed (array element, rest, default value).
+    path: tuple = ()
+    source: str | None = None  # module an import comes from
+    imported: str | None = None  # imported name, "default" or "*"
+    type_node: object = None
+    assignments: list = field(default_factory=list)  # right-hand sides of later assignments
+    reassigned_unknown: bool = False  # ++, +=, for-of target...
+
+    @property
+    def is_destructured(self) -> bool:
+        return bool(self.path)
+
+
+def unwrap(node):
+    """Strip parentheses, type assertions and non-null assertions around an expression."""
+    while node is not None and node.type in TRANSPARENT:
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+def string_value(node) -> str | None:
+    """The value of a plain string literal without escapes, else None."""
+    if node is None or node.type != "string":
+        return None
+    fragments = [c for c in node.named_children]
+    if any(c.type != "string_fragment" for c in fragments):
+        return None
+    return "".join(c.text.decode() for c in fragments)
+
+
+def member_name(node) -> str | None:
+    """The property name of ``a.b`` or ``a["b"]``."""
+    if node.type == "member_expression":
+        prop = node.child_by_field_name("property")
+        return prop.text.decode() if prop is not None else None
+    if node.type == "subscript_expression":
+        return string_value(node.child_by_field_name("index"))
+    return None
+
+
+class Resolver:
+    """Bindings of one parsed file, built in one walk, and the value kinds derived from them."""
+
+    def __init__(self, root) -> None:
+        self.root = root
+        self.scopes: dict[tuple, dict[str, Binding]] = {}
+        self.references: dict[str, list] = {}
+        self._kinds: dict[tuple, Kind | None] = {}
+        self._bindings_by_name_node: dict[tuple, Binding] = {}
+        self._imports_client_package = False
+        self._collect()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _declare(self, scope, binding: Binding) -> None:
+        self.scopes.setdefault(key(scope), {})[binding.name] = binding
+        self._bindings_by_name_node[key(binding.name_node)] = binding
+
+    def _collect(self) -> None:
+        pending_assignments = []
+        stack = [(self.root, self.root, self.root)]  # node, block scope, function scope
+        while stack:
+            node, block, func = stack.pop()
+            kind = node.type
+            if kind in FUNCTION_TYPES:
+                self._declare_function(node, block, func)
+                block = func = node
+            elif kind in BLOCK_TYPES:
+                block = node
+            handler = _HANDLERS.get(kind)
+            if handler is not None:
+                handler(self, node, block, func, pending_assignments)
+            elif kind in ("identifier", "shorthand_property_identifier"):
+                self.references.setdefault(node.text.decode(), []).append(node)
+            stack.extend((child, block, func) for child in reversed(node.children))
+        for name_node, rhs in pending_assignments:
+            binding = self.lookup(name_node)
+            if binding is None:
+                continue
+            if rhs is None:
+                binding.reassigned_unknown = True
+            else:
+                binding.assignments.append(rhs)
+        # Declaration names were collected as identifiers too; they are not references.
+        for name, nodes in self.references.items():
+            self.references[name] = [n for n in nodes if key(n) not in self._bindings_by_name_node]
+
+    def _declare_function(self, node, block, func) -> None:
+        name = node.child_by_field_name("name")
+        if node.type in ("function_declaration", "generator_function_declaration") and name is not None:
+            self._declare(block, Binding(name.text.decode(), "function", name, block, declarator=node))
+        params = node.child_by_field_name("parameters")
+        if params is None:
+            single = node.child_by_field_name("parameter")
+            params_list = [single] if single is not None else []
+        else:
+            params_list = params.named_children
+        for param in params_list:
+            type_node = None
+            pattern = param
+            if param.type in ("required_parameter", "optional_parameter"):
+                pattern = param.child_by_field_name("pattern")
+                type_node = param.child_by_field_name("type")
+            if pattern is None:
+                continue
+            if pattern.type == "assignment_pattern":
+                pattern = pattern.child_by_field_name("left")
+            for name_node, path in pattern_names(pattern, ()):
+                self._declare(node, Binding(name_node.text.decode(), "param", name_node, node,
+                                            declarator=param, path=path, type_node=type_node))
+
+    def lookup(self, identifier) -> Binding | None:
+        """The binding an identifier refers to, innermost scope first; None for globals."""
+        name = identifier.text.decode()
+        node = identifier.parent
+        while node is not None:
+            scope = self.scopes.get(key(node))
+            if scope is not None and name in scope:
+                return scope[name]
+            node = node.parent
+        return None
+
+    def binding_of_name_node(self, name_node) -> Binding | None:
+        return self._bindings_by_name_node.get(key(name_node))
+
+    def references_to(self, binding: Binding) -> list:
+        """Every identifier that refers to ``binding`` (its declaration excluded)."""
+        return [n for n in self.references.get(binding.name, ()) if self.lookup(n) is binding]
+
+    # -- classification ---------------------------------------------------------------------
+
+    def kind(self, node) -> Kind | None:
+        """What a (possibly wrapped) expression evaluates to, as far as the client goes."""
+        node = unwrap(node)
+        if node is None:
+            return None
+        k = key(node)
+        if k in self._kinds:
+            return self._kinds[k]
+        self._kinds[k] = None  # guards against cycles such as `let a = b; let b = a`
+        result = self._classify(node)
+        self._kinds[k] = result
+        return result
+
+    def _classify(self, node) -> Kind | None:
+        t = node.type
+        if t == "identifier":
+            return self._classify_identifier(node)
+        if t in ("member_expression", "subscript_expression"):
+            return step(self.kind(node.child_by_field_name("object")), member_name(node))
+        if t == "call_expression":
+            return self._classify_call(node)
+        if t in FUNCTION_TYPES:
+            return Kind.CLIENT_FN if self.returns_client(node) else None
+        if t == "await_expression":
+            # `await createDockerDesktopClient()` is harmless and does occur.
+            inner = node.named_children[0] if node.named_children else None
+            return self.kind(inner) if inner is not None else None
+        return None
+
+    def _classify_identifier(self, node) -> Kind | None:
+        binding = self.lookup(node)
+        name = node.text.decode()
+        if binding is None:
+            if name in GLOBAL_OBJECTS:
+                return Kind.GLOBAL
+            return Kind.CLIENT if name == CLIENT_GLOBAL else None
+        return self.binding_kind(binding)
+
+    def binding_kind(self, binding: Binding) -> Kind | None:
+        if binding.kind == "import":
+            return self._import_kind(binding)
+        if binding.kind == "function":
+            return self.kind(binding.declarator)
+        if binding.kind == "param":
+            return self._param_kind(binding)
+        if binding.kind not in ("const", "let", "var") or binding.reassigned_unknown:
+            return None
+        values = ([binding.value] if binding.value is not None else []) + binding.assignments
+        kinds = {self._follow(self.kind(v), binding.path) if v is binding.value else self.kind(v)
+                 for v in values}
+        return kinds.pop() if len(kinds) == 1 else None
+
+    def _follow(self, kind: Kind | None, path: tuple) -> Kind | None:
+        for name in path:
+            kind = step(kind, name)
+        return kind
+
+    def _import_kind(self, binding: Binding) -> Kind | None:
+        if binding.source == CLIENT_PACKAGE:
+            if binding.imported == FACTORY_NAME:
+                return Kind.FACTORY
+            if binding.imported == "*":
+                return Kind.MODULE
+        if binding.imported in HOOK_NAMES:
+            return Kind.CLIENT_FN
+        return None
+
+    def _param_kind(self, binding: Binding) -> Kind | None:
+        if binding.path and binding.path[-1] != CLIENT_GLOBAL:
+            return None
+        if binding.type_node is not None:
+            text = binding.type_node.text.decode()
+            if text.rstrip().endswith("DockerDesktopClient") and self.imports_from_client_packages():
+                return Kind.CLIENT
+        # A parameter spelled like the global (`ddClient`, or `{ ddClient }` from props) is, in
+        # extension code, the client handed down; any other name needs a type annotation.
+        return Kind.CLIENT if binding.name == CLIENT_GLOBAL else None
+
+    def _classify_call(self, node) -> Kind | None:
+        callee = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if callee is None:
+            return None
+        callee_kind = self.kind(callee)
+        if callee_kind in (Kind.FACTORY, Kind.CLIENT_FN):
+            return Kind.CLIENT
+        callee = unwrap(callee)
+        name = callee.text.decode() if callee.type == "identifier" else member_name(callee)
+        first = args.named_children[0] if args is not None and args.named_children else None
+        if name == "require" and callee.type == "identifier" and string_value(first) == CLIENT_PACKAGE:
+            return Kind.MODULE
+        # useMemo(() => createDockerDesktopClient(), []) returns what its callback returns.
+        if name == "useMemo" and first is not None and self.kind(first) is Kind.CLIENT_FN:
+            return Kind.CLIENT
+        return None
+
+    def returns_client(self, function) -> bool:
+        body = function.child_by_field_name("body")
+        if body is None:
+            return False
+        if body.type != "statement_block":
+            return self.kind(body) is Kind.CLIENT
+        stack = list(body.named_children)
+        while stack:
+            node = stack.pop()
+            if node.type in FUNCTION_TYPES or node.type in ("class_declaration", "class"):
+                continue
+            if node.type == "return_statement" and node.named_children:
+                if self.kind(node.named_children[0]) is Kind.CLIENT:
+                    return True
+            stack.extend(node.named_children)
+        return False
+
+    def imports_from_client_packages(self) -> bool:
+        return self._imports_client_package
+
+
+def step(kind: Kind | None, name: str | None) -> Kind | None:
+    """The kind of ``<something of kind>.<name>``."""
+    if kind is Kind.GLOBAL and name == CLIENT_GLOBAL:
+        return Kind.CLIENT
+    if kind is Kind.CLIENT and name == "backend":
+        return Kind.BACKEND
+    if kind is Kind.MODULE and name == FACTORY_NAME:
+        return Kind.FACTORY
+    return None
+
+
+def pattern_names(pattern, path: tuple):
+    """(identifier node, key path) for every name a binding pattern declares."""
+    t = pattern.type
+    if t == "identifier":
+        yield pattern, path
+    elif t == "shorthand_property_identifier_pattern":
+        yield pattern, path + (pattern.text.decode(),)
+    elif t == "object_pattern":
+        for child in pattern.named_children:
+            if child.type == "shorthand_property_identifier_pattern":
+                yield child, path + (child.text.decode(),)
+            elif child.type == "pair_pattern":
+                key_node = child.child_by_field_name("key")
+                key_name = key_node.text.decode() if key_node.type == "property_identifier" else string_value(key_node)
+                value = child.child_by_field_name("value")
+                if value is not None:
+                    yield from pattern_names(value, path + (key_name,))
+            elif child.type == "object_assignment_pattern":
+                left = child.child_by_field_name("left")
+                if left is not None:
+                    yield from pattern_names(left, path + (None,))
+            elif child.type == "rest_pattern":
+                yield from pattern_names(child.named_children[0], path + (None,))
+    elif t in ("array_pattern", "rest_pattern"):
+        for child in pattern.named_children:
+            yield from pattern_names(child, path + (None,))
+    elif t == "assignment_pattern":
+        left = pattern.child_by_field_name("left")
+        if left is not None:
+            yield from pattern_names(left, path + (None,))
+
+
+# -- per-node handlers used while collecting -------------------------------------------------
+
+def _on_declarator(resolver: Resolver, node, block, func, pending) -> None:
+    parent = node.parent
+    kind_node = parent.child_by_field_name("kind") if parent is not None else None
+    if parent is not None and parent.type == "variable_declaration":
+        decl_kind, scope = "var", func
+    else:
+        decl_kind = kind_node.text.decode() if kind_node is not None else "let"
+        scope = block
+    name = node.child_by_field_name("name")
+    value = node.child_by_field_name("value")
+    if name is None:
+        return
+    for name_node, path in pattern_names(name, ()):
+        resolver._declare(scope, Binding(name_node.text.decode(), decl_kind, name_node, scope,
+                                         declarator=node, value=value, path=path))
+
+
+def _on_import(resolver: Resolver, node, block, func, pending) -> None:
+    source = string_value(node.child_by_field_name("source"))
+    if source and source.startswith(CLIENT_PACKAGE):
+        resolver._imports_client_package = True
+    clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+    if clause is None:
+        return
+    for child in clause.named_children:
+        if child.type == "identifier":
+            entries = [(child, "default", child)]
+        elif child.type == "namespace_import":
+            ident = next((c for c in child.named_children if c.type == "identifier"), None)
+            entries = [(ident, "*", child)] if ident is not None else []
+        elif child.type == "named_imports":
+            entries = []
+            for spec in child.named_children:
+                if spec.type != "import_specifier":
+                    continue
+                name = spec.child_by_field_name("name")
+                alias = spec.child_by_field_name("alias") or name
+                entries.append((alias, name.text.decode().strip("'\""), spec))
+        else:
+            entries = []
+        for ident, imported, declarator in entries:
+            resolver._declare(resolver.root, Binding(ident.text.decode(), "import", ident, resolver.root,
+                                                     declarator=declarator, source=source, imported=imported))
+
+
+def _on_class(resolver: Resolver, node, block, func, pending) -> None:
+    name = node.child_by_field_name("name")
+    if name is not None:
+        resolver._declare(block, Binding(name.text.decode(), "class", name, block))
+
+
+def _on_catch(resolver: Resolver, node, block, func, pending) -> None:
+    param = node.child_by_field_name("parameter")
+    if param is not None:
+        for name_node, path in pattern_names(param, ()):
+            resolver._declare(node, Binding(name_node.text.decode(), "catch", name_node, node, path=path))
+
+
+def _on_for_in(resolver: Resolver, node, block, func, pending) -> None:
+    left = node.child_by_field_name("left")
+    kind_node = node.child_by_field_name("kind")
+    if left is None:
+        return
+    if kind_node is None:
+        if left.type == "identifier":
+            pending.append((left, None))
+        return
+    for name_node, path in pattern_names(left, ()):
+        resolver._declare(node, Binding(name_node.text.decode(), "for", name_node, node, path=path))
+
+
+def _on_assignment(resolver: Resolver, node, block, func, pending) -> None:
+    left = node.child_by_field_name("left")
+    if left is not None and left.type == "identifier":
+        pending.append((left, node.child_by_field_name("right") if node.type == "assignment_expression" else None))
+
+
+def _on_update(resolver: Resolver, node, block, func, pending) -> None:
+    arg = node.child_by_field_name("argument")
+    if arg is not None and arg.type == "identifier":
+        pending.append((arg, None))
+
+
+_HANDLERS = {
+    "variable_declarator": _on_declarator,
+    "import_statement": _on_import,
+    "class_declaration": _on_class,
+    "catch_clause": _on_catch,
+    "for_in_statement": _on_for_in,
+    "assignment_expression": _on_assignment,
+    "augmented_assignment_expression": _on_assignment,
+    "update_expression": _on_update,
+}

@@ -1,0 +1,135 @@
+"""What a rule is: documentation, examples, a query, and a function that turns matches into findings."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import ClassVar, Iterable
+
+from .languages import LANGUAGES, is_typescript
+from .model import Applicability, Edit, Finding, Fix
+from .resolve import CLIENT_LITERALS, Resolver
+
+DOCS_URL = "https://docs.docker.com/extensions/extensions-sdk/dev/api/overview/"
+
+
+@dataclass(frozen=True)
+class Example:
+    """Code a rule must (``Invalid``) or must not (``Valid``) flag, run by the test suite.
+
+    ``filename`` picks the grammar. ``fixed`` is the expected text after ``ddmigrate fix``
+    (with ``--unsafe-fixes`` when ``unsafe`` is set); ``None`` means "no change".
+    """
+
+    code: str
+    filename: str = "example.ts"
+    fixed: str | None = None
+    findings: int = 1
+    fix: str = "safe"  # the fix label every finding of this example must carry
+    unsafe: bool = False
+
+
+def Valid(code: str, filename: str = "example.ts") -> Example:
+    return Example(code=code, filename=filename, findings=0, fix="none")
+
+
+def Invalid(code: str, fixed: str | None = None, *, filename: str = "example.ts", findings: int = 1,
+            fix: str | None = None, unsafe: bool = False) -> Example:
+    if fix is None:
+        fix = "safe" if fixed is not None and not unsafe else ("unsafe" if unsafe else "none")
+    return Example(code=code, filename=filename, fixed=fixed, findings=findings, fix=fix, unsafe=unsafe)
+
+
+class Context:
+    """One parsed source as rules see it, with helpers to build findings and edits."""
+
+    def __init__(self, source, tree) -> None:
+        self.source = source
+        self.tree = tree
+        self.content: bytes = source.content
+        self._resolver: Resolver | None = None
+        self._error_ranges: list[tuple[int, int]] | None = None
+
+    @property
+    def language(self) -> str:
+        return self.source.language
+
+    @property
+    def typescript(self) -> bool:
+        return is_typescript(self.source.language)
+
+    @property
+    def resolver(self) -> Resolver:
+        if self._resolver is None:
+            self._resolver = Resolver(self.tree.root_node)
+        return self._resolver
+
+    def text(self, node) -> str:
+        return self.content[node.start_byte:node.end_byte].decode("utf-8")
+
+    def error_ranges(self) -> list[tuple[int, int]]:
+        """Byte ranges tree-sitter could not parse (ERROR and MISSING nodes)."""
+        if self._error_ranges is None:
+            ranges = []
+            if self.tree.root_node.has_error:
+                stack = [self.tree.root_node]
+                while stack:
+                    node = stack.pop()
+                    if node.is_error or node.is_missing:
+                        ranges.append((node.start_byte, node.end_byte))
+                    elif node.has_error:
+                        stack.extend(node.children)
+            self._error_ranges = ranges
+        return self._error_ranges
+
+    def touches_error(self, start: int, end: int) -> bool:
+        return any(s <= end and start <= e for s, e in self.error_ranges())
+
+    def finding(self, rule: Rule, node, message: str, *, edits: Iterable[Edit] = (),
+                applicability: Applicability = Applicability.SAFE, no_fix_reason: str | None = None,
+                fix_note: str = "") -> Finding:
+        """A finding at ``node``; its fix is withheld when it would touch unparsable code."""
+        edits = tuple(edits)
+        fix = None
+        if edits and no_fix_reason is None:
+            low = min(min(e.start for e in edits), node.start_byte)
+            high = max(max(e.end for e in edits), node.end_byte)
+            if node.has_error or self.touches_error(low, high):
+                no_fix_reason = "the code around it has a syntax error, so it is not edited"
+            else:
+                fix = Fix(edits, applicability, fix_note)
+        return Finding(rule=rule.name, code=rule.code, message=message, start=node.start_byte,
+                       end=node.end_byte, fix=fix, no_fix_reason=no_fix_reason)
+
+
+class Rule:
+    """Base class of every rule. A rule's docstring is its documentation (``ddmigrate explain``).
+
+    Subclasses set the class attributes and implement ``on_match`` (called for each match of
+    ``query``, with captures by name) and/or ``check`` (called once per file).
+    """
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    # The best fix the rule can offer: "safe", "unsafe", "sometimes" (depends on the code) or "none".
+    fixable: ClassVar[str] = "none"
+    url: ClassVar[str] = DOCS_URL
+    aliases: ClassVar[tuple[str, ...]] = ()
+    languages: ClassVar[frozenset[str]] = frozenset(LANGUAGES)
+    # A file that contains none of these byte strings cannot hold a finding and is not parsed.
+    literals: ClassVar[tuple[bytes, ...]] = CLIENT_LITERALS
+    # A tree-sitter query valid in every grammar in ``languages``.
+    query: ClassVar[str] = ""
+    valid: ClassVar[tuple[Example, ...]] = ()
+    invalid: ClassVar[tuple[Example, ...]] = ()
+
+    def on_match(self, ctx: Context, captures: dict[str, list]) -> Iterable[Finding]:
+        return ()
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        return ()
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or cls.summary)
