@@ -120,55 +120,66 @@ def fix(source: SourceFile, catalogue: Catalogue, unsafe: bool = False) -> FixRe
 
     A pass is kept only if the new text parses with no more errors than before. When a whole
     pass fails, its fixes are tried one by one, so one bad fix does not block the others.
-    Dropped fixes are remembered by rule and source text, and become plain findings with a
-    reason in ``remaining``.
+    If a rule's fixes never settle (a second run would change the text again), the whole
+    run starts over from the original text without that rule's fixes. Dropped fixes become
+    plain findings with a reason in ``remaining``.
     """
+    blocked: dict[str, str] = {}
+    while True:
+        result, unsettled = _fix_pass(source, catalogue, unsafe, blocked)
+        if not unsettled:
+            return result
+        blocked.update((code, "fixing it again would change the code again") for code in unsettled)
+
+
+def _fix_pass(source: SourceFile, catalogue: Catalogue, unsafe: bool, blocked: dict[str, str]):
     result = FixResult(source=source)
     dropped: dict[tuple, str] = {}
     current = source
     tree = parse(current) if catalogue.may_match(current.content) else None
+
+    def candidates_of(findings):
+        return [f for f in findings if applicable(f, unsafe) and f.code not in blocked
+                and fix_key(current, f) not in dropped]
+
     for _ in range(MAX_PASSES):
         findings = lint(current, catalogue, tree) if tree is not None else []
-        candidates = [f for f in findings if applicable(f, unsafe) and fix_key(current, f) not in dropped]
+        candidates = candidates_of(findings)
         if not candidates:
             break
         accepted, _ = select_compatible(candidates)
-        outcome = _try_apply(current, tree, accepted, catalogue)
-        if outcome is None:
-            progressed = False
-            for finding in accepted:
-                single = _try_apply(current, tree, [finding], catalogue)
-                if single is None:
-                    dropped[fix_key(current, finding)] = "the fixed code would not parse"
-                    continue
-                current, tree = single
-                result.applied.append(finding)
-                progressed = True
-                break  # offsets of the remaining fixes are stale; re-lint first
-            if not progressed:
-                continue
-        else:
+        outcome = _try_apply(current, tree, accepted)
+        if outcome is not None:
             current, tree = outcome
             result.applied.extend(accepted)
+            continue
+        for finding in accepted:
+            single = _try_apply(current, tree, [finding])
+            if single is None:
+                dropped[fix_key(current, finding)] = "the fixed code would not parse"
+                continue
+            current, tree = single
+            result.applied.append(finding)
+            break  # offsets of the remaining fixes are stale; re-lint first
     else:
-        leftover = [f for f in lint(current, catalogue, tree) if applicable(f, unsafe)]
-        for f in leftover:
-            dropped[fix_key(current, f)] = "fixing did not settle after repeated passes"
+        unsettled = {f.code for f in candidates_of(lint(current, catalogue, tree))}
+        if unsettled:
+            return result, unsettled
     remaining = lint(current, catalogue, tree) if tree is not None else []
     for f in remaining:
-        reason = dropped.get(fix_key(current, f))
-        if reason and f.fix is not None:
+        reason = blocked.get(f.code) or dropped.get(fix_key(current, f))
+        if reason and f.fix is not None and applicable(f, unsafe):
             f.fix, f.no_fix_reason = None, f"fix dropped: {reason}"
     result.source = current
     result.remaining = remaining
-    return result
+    return result, set()
 
 
 def fix_key(source: SourceFile, finding: Finding) -> tuple:
     return (finding.code, source.content[finding.start:finding.end])
 
 
-def _try_apply(current: SourceFile, tree, findings: list[Finding], catalogue: Catalogue):
+def _try_apply(current: SourceFile, tree, findings: list[Finding]):
     edits = [e for f in findings for e in f.fix.edits]
     content = apply_edits(current.content, edits)
     if content == current.content:

@@ -81,7 +81,11 @@ class Binding:
 def unwrap(node):
     """Strip parentheses, type assertions and non-null assertions around an expression."""
     while node is not None and node.type in TRANSPARENT:
-        node = node.named_children[0] if node.named_children else None
+        children = node.named_children
+        if not children:
+            return None
+        # `<T>expr` puts the type first; every other wrapper puts the expression first.
+        node = children[-1] if node.type == "type_assertion" else children[0]
     return node
 
 

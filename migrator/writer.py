@@ -24,7 +24,8 @@ def write_atomic(path: str, original: bytes, content: bytes) -> None:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except OSError as exc:
         raise WriteError(f"cannot read file status: {exc.strerror or exc}") from None
-    if not os.access(path, os.W_OK):
+    # Write bits cleared for everyone means "do not touch", even to root.
+    if not os.access(path, os.W_OK) or not mode & 0o222:
         raise WriteError("is read-only; not fixed")
     try:
         handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".ddmigrate-", suffix=".tmp", delete=False)

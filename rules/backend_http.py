@@ -82,7 +82,7 @@ class BackendHttp(Rule):
             edits, reason = direct_edits(ctx, call, REPLACEMENT)
         else:
             line = ctx.source.position(call.binding.name_node.start_byte)[0]
-            message += f" (`{call.binding.name}` holds the backend, line {line})"
+            message += f" (through `{call.binding.name}`, declared on line {line})"
             edits, reason = extraction_edits(ctx, call, REPLACEMENT, HTTP_METHODS)
         yield ctx.finding(self, call.call, message, edits=edits, no_fix_reason=reason)
 

@@ -1,0 +1,51 @@
+"""The bundled legacy extension: what check reports on it, and what fix makes of it."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from migrator import languages
+from migrator.engine import count_errors
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "legacy-extension"
+
+
+def findings_by_file(report, rule):
+    counts = {}
+    for f in report["findings"]:
+        if f["rule"] == rule:
+            counts[Path(f["path"]).name] = counts.get(Path(f["path"]).name, 0) + 1
+    return counts
+
+
+def test_check_finds_every_backend_http_call(cli):
+    proc = cli("check", EXAMPLE, "--format", "json")
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    assert findings_by_file(report, "backend-http") == {"App.tsx": 2, "api.ts": 4, "legacy.js": 1, "Status.jsx": 1}
+    assert report["errors"] == []
+
+
+def test_fix_migrates_the_example_and_keeps_everything_else(cli, tmp_path):
+    tree = tmp_path / "ext"
+    shutil.copytree(EXAMPLE, tree)
+    before = {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+    proc = cli("fix", tree, "--format", "json")
+    report = json.loads(proc.stdout)
+    assert findings_by_file(report, "backend-http") == {}
+    assert len([f for f in report["fixed"] if f["rule"] == "backend-http"]) == 8
+    for path, old in before.items():
+        new = path.read_bytes()
+        if path.suffix in (".ts", ".tsx", ".js", ".jsx"):
+            language = {".ts": "typescript", ".tsx": "tsx"}.get(path.suffix, "javascript")
+            assert count_errors(languages.parse(language, new)) == 0, path
+            leftover = re.findall(rb"(\w+)\.backend\s*\.(get|post|put|patch|delete|head|request)\(", new)
+            assert all(obj == b"cache" for obj, _ in leftover), (path, leftover)
+        else:
+            assert new == old, path
+    legacy = (tree / "ui/src/legacy.js").read_text()
+    assert "const backend = window.ddClient.extension.vm?.service;" in legacy
+    assert 'cache.backend.get("todos")' in legacy
+    second = cli("fix", tree, "--check")
+    assert "Would fix 0 findings in 0 files" in second.stdout.decode()
