@@ -56,14 +56,17 @@ def process(path: str, raw: bytes, catalogue: engine.Catalogue, options: Options
         return FileError(path, str(exc))
     try:
         if not options.fix:
-            return FileResult(path, engine.lint(source, catalogue), original=raw)
+            findings = engine.lint(source, catalogue)
+            # Keep the bytes only where a code frame needs them: a large tree must not stay in memory.
+            return FileResult(path, findings, original=raw if findings else b"")
         outcome = engine.fix(source, catalogue, unsafe=options.unsafe)
     except RecursionError:
         return FileError(path, "is nested too deeply to analyse")
     except Exception as exc:  # a bug in a rule must not stop the other files
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return FileError(path, f"internal error while analysing it ({detail}); please report this")
-    result = FileResult(path, outcome.remaining, outcome.applied, original=raw)
+    keep = outcome.changed or outcome.remaining
+    result = FileResult(path, outcome.remaining, outcome.applied, original=raw if keep else b"")
     if outcome.changed:
         result.fixed = outcome.source.raw
     return result
