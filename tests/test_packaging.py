@@ -28,6 +28,8 @@ def test_wheel_contains_the_catalogue_under_the_package(wheel):
     for name in rule_files:
         assert f"migrator/rules/{name}" in names
     assert not [n for n in names if n.startswith("rules/")]
+    for package in ("migrator/report/json.py", "migrator/shim/__init__.py", "migrator/shell.py"):
+        assert package in names
     assert any(n.endswith("entry_points.txt") for n in names)
 
 
