@@ -161,3 +161,59 @@ def _line_ending(content: bytes, offset: int) -> str:
     if end == -1:
         return "\r\n" if b"\r\n" in content else "\n"
     return "\r\n" if end > 0 and content[end - 1:end] == b"\r" else "\n"
+
+
+def client_source(ctx, call: BackendCall) -> tuple[str | None, str | None]:
+    """The client expression a backend variable was taken from, if it can be written at the call.
+
+    ``const { backend } = ddClient`` or ``const b = ddClient.backend`` give ``ddClient``, when
+    that expression has no side effects and means the same thing at the call site. Returns
+    ``(text, None)`` or ``(None, reason)``.
+    """
+    binding = call.binding
+    name = binding.name
+    value = binding.value
+    if binding.kind not in ("const", "let", "var") or value is None or binding.assignments:
+        return None, f"the backend is held in `{name}`, which is not a plain variable; rewrite it by hand"
+    if binding.path == () and value.type == "member_expression":
+        client = value.child_by_field_name("object")
+    elif binding.path == ("backend",):
+        client = value
+    else:
+        return None, f"the backend is held in `{name}` through nested destructuring; rewrite it by hand"
+    if not _is_pure(client):
+        return None, f"the backend is held in `{name}`, taken from an expression that cannot be repeated here"
+    for ident in _identifiers(client):
+        if ctx.resolver.lookup(ident) is not ctx.resolver.lookup_name(ident.text.decode(), call.call):
+            return None, f"`{ctx.text(ident)}` means something else at this call; rewrite it by hand"
+    return ctx.text(client), None
+
+
+def _is_pure(node) -> bool:
+    node = unwrap(node) if node.type in TRANSPARENT else node
+    while node is not None and node.type in TRANSPARENT:
+        node = unwrap(node)
+    if node is None:
+        return False
+    if node.type in ("identifier", "this"):
+        return True
+    if node.type == "member_expression":
+        return _is_pure(node.child_by_field_name("object"))
+    return False
+
+
+def _identifiers(node):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier":
+            yield current
+        else:
+            stack.extend(c for c in current.named_children if c.type not in ("type_annotation", "predefined_type", "type_identifier"))
+
+
+def indent_of(ctx, node) -> str | None:
+    """The indentation of the line ``node`` starts, or None when code precedes it on that line."""
+    line_start = ctx.content.rfind(b"\n", 0, node.start_byte) + 1
+    prefix = ctx.content[line_start:node.start_byte]
+    return prefix.decode() if not prefix.strip() else None

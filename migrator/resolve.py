@@ -48,6 +48,13 @@ class Kind(Enum):
     FACTORY = "factory"  # createDockerDesktopClient
     MODULE = "module"  # the @docker/extension-api-client module object
     CLIENT_FN = "client_fn"  # a function (hook) that returns the client
+    EXTENSION = "extension"  # client.extension
+    VM = "vm"  # client.extension.vm
+    HOST = "host"  # client.extension.host
+    DOCKER = "docker"  # client.docker
+    VM_CLI = "vm_cli"  # client.extension.vm.cli
+    HOST_CLI = "host_cli"  # client.extension.host.cli
+    DOCKER_CLI = "docker_cli"  # client.docker.cli
 
 
 def key(node) -> tuple[int, int, str]:
@@ -182,8 +189,10 @@ class Resolver:
 
     def lookup(self, identifier) -> Binding | None:
         """The binding an identifier refers to, innermost scope first; None for globals."""
-        name = identifier.text.decode()
-        node = identifier.parent
+        return self.lookup_name(identifier.text.decode(), identifier.parent)
+
+    def lookup_name(self, name: str, node) -> Binding | None:
+        """The binding ``name`` would refer to if written inside ``node``."""
         while node is not None:
             scope = self.scopes.get(key(node))
             if scope is not None and name in scope:
@@ -317,15 +326,23 @@ class Resolver:
         return self._imports_client_package
 
 
+_STEPS = {
+    (Kind.GLOBAL, CLIENT_GLOBAL): Kind.CLIENT,
+    (Kind.CLIENT, "backend"): Kind.BACKEND,
+    (Kind.MODULE, FACTORY_NAME): Kind.FACTORY,
+    (Kind.CLIENT, "extension"): Kind.EXTENSION,
+    (Kind.CLIENT, "docker"): Kind.DOCKER,
+    (Kind.EXTENSION, "vm"): Kind.VM,
+    (Kind.EXTENSION, "host"): Kind.HOST,
+    (Kind.VM, "cli"): Kind.VM_CLI,
+    (Kind.HOST, "cli"): Kind.HOST_CLI,
+    (Kind.DOCKER, "cli"): Kind.DOCKER_CLI,
+}
+
+
 def step(kind: Kind | None, name: str | None) -> Kind | None:
     """The kind of ``<something of kind>.<name>``."""
-    if kind is Kind.GLOBAL and name == CLIENT_GLOBAL:
-        return Kind.CLIENT
-    if kind is Kind.CLIENT and name == "backend":
-        return Kind.BACKEND
-    if kind is Kind.MODULE and name == FACTORY_NAME:
-        return Kind.FACTORY
-    return None
+    return _STEPS.get((kind, name))
 
 
 def pattern_names(pattern, path: tuple):

@@ -49,6 +49,7 @@ class Context:
         self.content: bytes = source.content
         self._resolver: Resolver | None = None
         self._error_ranges: list[tuple[int, int]] | None = None
+        self._quote: str | None = None
 
     @property
     def language(self) -> str:
@@ -63,6 +64,35 @@ class Context:
         if self._resolver is None:
             self._resolver = Resolver(self.tree.root_node)
         return self._resolver
+
+    def preferred_quote(self) -> str:
+        """The quote most string literals in this file use (double when there are none)."""
+        if self._quote is None:
+            single = double = 0
+            stack = [self.tree.root_node]
+            while stack:
+                node = stack.pop()
+                if node.type == "string":
+                    if self.content[node.start_byte:node.start_byte + 1] == b"'":
+                        single += 1
+                    else:
+                        double += 1
+                elif node.child_count:
+                    stack.extend(node.children)
+            self._quote = "'" if single > double else '"'
+        return self._quote
+
+    def indent_unit(self) -> str:
+        """One level of indentation as this file writes it (two spaces when it cannot tell)."""
+        widths = []
+        for line in self.content.split(b"\n")[:400]:
+            stripped = line.lstrip(b" \t")
+            if not stripped.strip() or len(stripped) == len(line):
+                continue
+            if line.startswith(b"\t"):
+                return "\t"
+            widths.append(len(line) - len(stripped))
+        return " " * min(widths) if widths and min(widths) <= 8 else "  "
 
     def text(self, node) -> str:
         return self.content[node.start_byte:node.end_byte].decode("utf-8")

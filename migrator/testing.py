@@ -12,8 +12,12 @@ class ExampleFailure(AssertionError):
 
 
 def run_example(rule: Rule, example: Example, catalogue: Catalogue | None = None) -> None:
-    """Check one example against one rule; raise ExampleFailure with a readable diff."""
-    catalogue = catalogue or Catalogue([rule])
+    """Check one example of ``rule`` with the whole catalogue (rules report for each other:
+    an exec call with a pipe is a chained-shell-command finding); raise ExampleFailure."""
+    if catalogue is None:
+        from .registry import all_rules
+
+        catalogue = Catalogue(all_rules())
     source = SourceFile.from_bytes(example.filename, example.code.encode("utf-8"))
     findings = [f for f in lint(source, catalogue) if f.code == rule.code]
     if len(findings) != example.findings:

@@ -101,8 +101,6 @@ class BackendHttp(Rule):
         Valid("const t = `ddClient.backend.get(${x})`;\n"),
         # Already migrated.
         Valid("await window.ddClient.extension.vm?.service?.get('/hello');\n"),
-        # Not an HTTP method of the backend (other rules handle exec calls).
-        Valid("window.ddClient.backend.execInVMExtension('ls');\n"),
         # createDockerDesktopClient from another package.
         Valid("import { createDockerDesktopClient } from './fake';\nconst c = createDockerDesktopClient();\nc.backend.get('/x');\n"),
         # A shadowing local.
@@ -219,7 +217,12 @@ class BackendHttp(Rule):
         # Extractions that cannot move safely are reported without a fix.
         Invalid("const { backend } = ddClient;\nbackend.get('/a');\nhelpers.use(backend);\n"),
         Invalid("export const backend = window.ddClient.backend;\nbackend.get('/a');\n"),
-        Invalid("const { backend } = ddClient;\nbackend.get('/a');\nbackend.execInVMExtension('ls');\n"),
+        # Another rule first moves the exec call off the variable; then the extraction can move.
+        Invalid(
+            "const { backend } = ddClient;\nbackend.get('/a');\nbackend.execInVMExtension('ls');\n",
+            "const backend = ddClient.extension.vm?.service;\nbackend?.get('/a');\nddClient.extension.vm!.cli.exec('ls', []);\n",
+            fix="none",
+        ),
         # Nothing is edited next to a syntax error.
         Invalid("window.ddClient.backend.get('/x' +);\n"),
     )

@@ -23,7 +23,7 @@ def test_example(rule, example):
     run_example(rule, example)
 
 
-@pytest.mark.parametrize("rule,example", [c for c in CASES if c.values[1].findings == 0])
+@pytest.mark.parametrize("rule,example", [c for c in CASES if "-valid-" in c.id])
 def test_valid_examples_stay_clean_under_every_rule(rule, example):
     """A look-alike for one rule must not be flagged by any other rule either."""
     from migrator.engine import lint

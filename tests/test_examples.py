@@ -19,11 +19,15 @@ def findings_by_file(report, rule):
     return counts
 
 
-def test_check_finds_every_backend_http_call(cli):
+def test_check_finds_every_deprecated_call(cli):
     proc = cli("check", EXAMPLE, "--format", "json")
     assert proc.returncode == 1
     report = json.loads(proc.stdout)
     assert findings_by_file(report, "backend-http") == {"App.tsx": 2, "api.ts": 4, "legacy.js": 1, "Status.jsx": 1}
+    assert findings_by_file(report, "exec-in-vm-extension") == {"App.tsx": 1}
+    assert findings_by_file(report, "chained-shell-command") == {"legacy.js": 1}
+    assert findings_by_file(report, "spawn-host-cmd") == {"legacy.js": 1}
+    assert findings_by_file(report, "exec-docker-cmd") == {"legacy.js": 1}
     assert report["errors"] == []
 
 
@@ -33,8 +37,12 @@ def test_fix_migrates_the_example_and_keeps_everything_else(cli, tmp_path):
     before = {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()}
     proc = cli("fix", tree, "--format", "json")
     report = json.loads(proc.stdout)
-    assert findings_by_file(report, "backend-http") == {}
+    # Every splittable exec and spawn call is migrated; the chained one stays, explained.
+    [left] = report["findings"]
+    assert (left["rule"], Path(left["path"]).name, left["fix"]) == ("chained-shell-command", "legacy.js", "none")
+    assert "`|` is a shell pipe" in left["message"] and "Windows" in left["message"]
     assert len([f for f in report["fixed"] if f["rule"] == "backend-http"]) == 8
+    assert len(report["fixed"]) == 11
     for path, old in before.items():
         new = path.read_bytes()
         if path.suffix in (".ts", ".tsx", ".js", ".jsx"):
@@ -46,6 +54,9 @@ def test_fix_migrates_the_example_and_keeps_everything_else(cli, tmp_path):
             assert new == old, path
     legacy = (tree / "ui/src/legacy.js").read_text()
     assert "const backend = window.ddClient.extension.vm?.service;" in legacy
+    assert 'window.ddClient.docker.cli.exec("images", ["--format", "{{json .}}"])' in legacy
+    assert 'execHostCmd("kubectl get nodes -o json | jq' in legacy
+    assert 'ddClient.extension.vm!.cli.exec("ls", ["-la", "/data"])' in (tree / "ui/src/App.tsx").read_text()
     assert 'cache.backend.get("todos")' in legacy
     second = cli("fix", tree, "--check")
     assert "Would fix 0 findings in 0 files" in second.stdout.decode()
