@@ -168,7 +168,7 @@ def _run(paths, catalogue, options, stdin_filename):
 
         language = language_for_path(name) if stdin_filename else "javascript"
         if language is None:
-            raise click.UsageError(f"--stdin-filename {name!r} has no JavaScript or TypeScript extension")
+            raise click.UsageError(f"--stdin-filename {name!r} has no JavaScript, TypeScript or Python extension")
         raw = sys.stdin.buffer.read()
         result = RunResult()
         outcome = process(name, raw, catalogue, options, language=language)

@@ -20,19 +20,27 @@ class Catalogue:
     def __init__(self, rules) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
         self.codes = frozenset(r.code for r in self.rules)
-        self.literals: tuple[bytes, ...] = tuple(sorted({lit for r in self.rules for lit in r.literals}))
+        self._literals: dict[str, tuple[bytes, ...]] = {}
 
-    def may_match(self, content: bytes) -> bool:
+    def literals(self, language: str) -> tuple[bytes, ...]:
+        if language not in self._literals:
+            self._literals[language] = tuple(sorted(
+                {lit for r in self.rules if language in r.languages for lit in r.literals}))
+        return self._literals[language]
+
+    def may_match(self, content: bytes, language: str) -> bool:
         """The literal pre-filter: most files never mention the client and are never parsed."""
-        return any(lit in content for lit in self.literals)
+        return any(lit in content for lit in self.literals(language))
 
     @functools.cache
     def compiled(self, language: str):
         """One query holding every rule's patterns, and which rule owns each pattern index."""
+        rules = [r for r in self.rules if language in r.languages]
+        if not languages.uses_tree_sitter(language):
+            return None, [], rules
         import tree_sitter
 
         grammar = languages.grammar(language)
-        rules = [r for r in self.rules if language in r.languages]
         owners: list[Rule] = []
         sources = []
         for rule in rules:
@@ -50,6 +58,8 @@ def parse(source: SourceFile):
 
 
 def count_errors(tree) -> int:
+    if isinstance(tree, languages.PythonTree):
+        return 0 if tree.module is not None else 1
     if not tree.root_node.has_error:
         return 0
     count, stack = 0, [tree.root_node]
@@ -64,15 +74,15 @@ def count_errors(tree) -> int:
 
 def lint(source: SourceFile, catalogue: Catalogue, tree=None) -> list[Finding]:
     """Every finding of every selected rule in one source, in source order."""
-    if not catalogue.may_match(source.content):
+    if not catalogue.may_match(source.content, source.language):
         return []
-    import tree_sitter
-
     tree = tree or parse(source)
     ctx = Context(source, tree)
     query, owners, rules = catalogue.compiled(source.language)
     findings: list[Finding] = []
     if query is not None:
+        import tree_sitter
+
         for index, captures in tree_sitter.QueryCursor(query).matches(tree.root_node):
             findings.extend(owners[index].on_match(ctx, captures))
     for rule in rules:
@@ -140,7 +150,7 @@ def _fix_pass(source: SourceFile, catalogue: Catalogue, unsafe: bool, blocked: d
     result = FixResult(source=source)
     dropped: dict[tuple, str] = {}
     current = source
-    tree = parse(current) if catalogue.may_match(current.content) else None
+    tree = parse(current) if catalogue.may_match(current.content, current.language) else None
 
     def candidates_of(findings):
         return [f for f in findings if applicable(f, unsafe) and f.code not in blocked

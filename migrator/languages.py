@@ -14,9 +14,15 @@ EXTENSIONS = {
     ".mts": "typescript",
     ".cts": "typescript",
     ".tsx": "tsx",
+    ".py": "python",
 }
 
-LANGUAGES = ("javascript", "typescript", "tsx")
+LANGUAGES = ("javascript", "typescript", "tsx")  # read with tree-sitter
+ALL_LANGUAGES = LANGUAGES + ("python",)  # Python is read with LibCST
+
+
+def uses_tree_sitter(language: str) -> bool:
+    return language in LANGUAGES
 
 
 def language_for_path(path: str) -> str | None:
@@ -52,5 +58,21 @@ def parser(language: str):
     return tree_sitter.Parser(grammar(language))
 
 
+class PythonTree:
+    """A Python module parsed with LibCST (``module`` is None when it has a syntax error)."""
+
+    def __init__(self, content: bytes) -> None:
+        import libcst
+
+        try:
+            self.module = libcst.parse_module(content)
+            self.error = None
+        except (libcst.ParserSyntaxError, ValueError) as exc:
+            self.module = None
+            self.error = exc
+
+
 def parse(language: str, content: bytes):
+    if language == "python":
+        return PythonTree(content)
     return parser(language).parse(content)

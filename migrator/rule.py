@@ -98,7 +98,10 @@ class Context:
         return self.content[node.start_byte:node.end_byte].decode("utf-8")
 
     def error_ranges(self) -> list[tuple[int, int]]:
-        """Byte ranges tree-sitter could not parse (ERROR and MISSING nodes)."""
+        """Byte ranges the parser could not read (tree-sitter ERROR and MISSING nodes)."""
+        if self._error_ranges is None and not hasattr(self.tree, "root_node"):
+            # LibCST either parses a whole module or nothing: the whole file is off limits.
+            self._error_ranges = [] if self.tree.module is not None else [(0, len(self.content))]
         if self._error_ranges is None:
             ranges = []
             if self.tree.root_node.has_error:
@@ -118,18 +121,27 @@ class Context:
     def finding(self, rule: Rule, node, message: str, *, edits: Iterable[Edit] = (),
                 applicability: Applicability = Applicability.SAFE, no_fix_reason: str | None = None,
                 fix_note: str = "") -> Finding:
-        """A finding at ``node``; its fix is withheld when it would touch unparsable code."""
+        """A finding at a tree-sitter ``node``; no fix when it would touch unparsable code."""
+        if node.has_error and no_fix_reason is None and edits:
+            no_fix_reason = "the code around it has a syntax error, so it is not edited"
+        return self.finding_at(rule, node.start_byte, node.end_byte, message, edits=edits,
+                               applicability=applicability, no_fix_reason=no_fix_reason, fix_note=fix_note)
+
+    def finding_at(self, rule: Rule, start: int, end: int, message: str, *, edits: Iterable[Edit] = (),
+                   applicability: Applicability = Applicability.SAFE, no_fix_reason: str | None = None,
+                   fix_note: str = "") -> Finding:
+        """A finding at byte offsets ``[start, end)`` of the content (for parsers without nodes)."""
         edits = tuple(edits)
         fix = None
         if edits and no_fix_reason is None:
-            low = min(min(e.start for e in edits), node.start_byte)
-            high = max(max(e.end for e in edits), node.end_byte)
-            if node.has_error or self.touches_error(low, high):
+            low = min(min(e.start for e in edits), start)
+            high = max(max(e.end for e in edits), end)
+            if self.touches_error(low, high):
                 no_fix_reason = "the code around it has a syntax error, so it is not edited"
             else:
                 fix = Fix(edits, applicability, fix_note)
-        return Finding(rule=rule.name, code=rule.code, message=message, start=node.start_byte,
-                       end=node.end_byte, fix=fix, no_fix_reason=no_fix_reason)
+        return Finding(rule=rule.name, code=rule.code, message=message, start=start, end=end,
+                       fix=fix, no_fix_reason=no_fix_reason)
 
 
 class Rule:

@@ -38,7 +38,7 @@ class SourceFile:
     def from_bytes(cls, path: str, raw: bytes, language: str | None = None) -> SourceFile:
         language = language or language_for_path(path)
         if language is None:
-            raise SourceError("not a JavaScript or TypeScript file (unknown extension)")
+            raise SourceError("not a JavaScript, TypeScript or Python file (unknown extension)")
         for bom, name in _FOREIGN_BOMS:
             if raw.startswith(bom):
                 raise SourceError(f"encoded as {name}; only UTF-8 is supported")

@@ -153,7 +153,7 @@ def test_language_follows_the_extension():
                            ("a.cts", "typescript"), ("a.tsx", "tsx"), ("A.TSX", "tsx")]:
         assert SourceFile.from_bytes(name, b"").language == language
     with pytest.raises(SourceError):
-        SourceFile.from_bytes("a.py", b"")
+        SourceFile.from_bytes("a.txt", b"")
 
 
 def test_tsx_and_generic_arrow_functions_parse_with_the_right_grammar():
