@@ -58,13 +58,36 @@ def optional_call_edit(callee) -> Edit | None:
     return None
 
 
+def backend_span(ctx, receiver) -> tuple[int, int] | None:
+    """Byte span of ``backend`` in ``<client>.backend``, or of ``backend("name")`` in the early
+    preview form where the backend was a function taking the extension's name."""
+    inner = unwrap(receiver)
+    if inner.type == "call_expression":
+        callee = unwrap(inner.child_by_field_name("function"))
+        if callee.type == "member_expression":
+            prop = callee.child_by_field_name("property")
+            return prop.start_byte, inner.end_byte
+        return None
+    if inner.type != "member_expression":
+        return None
+    prop = inner.child_by_field_name("property")
+    return prop.start_byte, prop.end_byte
+
+
+def is_preview_backend(receiver) -> bool:
+    return unwrap(receiver).type == "call_expression"
+
+
+PREVIEW_NOTE = (" (early preview form: the extension name given to `backend(...)` is dropped, since v1 "
+                "always reaches this extension's own backend)")
+
+
 def direct_edits(ctx, call: BackendCall, replacement: str) -> tuple[list[Edit], str | None]:
     """Edits for ``<client>.backend.<method>`` written out in full, or the reason there are none."""
-    inner = unwrap(call.receiver)
-    if inner.type != "member_expression":
+    span = backend_span(ctx, call.receiver)
+    if span is None:
         return [], "the backend is reached through a computed property; rewrite it by hand"
-    prop = inner.child_by_field_name("property")
-    edits = [Edit(prop.start_byte, prop.end_byte, replacement)]
+    edits = [Edit(span[0], span[1], replacement)]
     optional = optional_call_edit(call.callee)
     if optional is not None:
         edits.append(optional)

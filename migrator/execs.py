@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .access import PREVIEW_NOTE
 from .command import Command, Unknown, argv_source, array_source, read_command, substitution_names
 from .model import Applicability, Edit
 
@@ -70,7 +71,8 @@ class Outcome:
     no_fix_reason: str | None = None
 
 
-def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell_edits=None) -> Outcome:
+def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell_edits=None,
+              preview: bool = False) -> Outcome:
     """Decide the finding for a legacy single-string exec call.
 
     ``build_edits(command, words)`` returns the edits of the faithful rewrite;
@@ -110,6 +112,9 @@ def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell
         notes.append(f"on Windows the host shell was cmd.exe, which reads {what} differently; "
                      "this fix assumes the POSIX sh reading")
     edits = build_edits(command, analysis.words)
+    if preview:
+        applicability = Applicability.UNSAFE
+        notes.append(PREVIEW_NOTE.strip(" ()"))
     if command.via is not None:
         notes.append(f"the command was read from `{command.via.name}`")
     text = message + (" (" + "; ".join(notes) + ")" if notes else "")

@@ -295,6 +295,9 @@ class Resolver:
         callee_kind = self.kind(callee)
         if callee_kind in (Kind.FACTORY, Kind.CLIENT_FN):
             return Kind.CLIENT
+        if callee_kind is Kind.BACKEND:
+            # Early SDK previews: `ddClient.backend("extension-name").execInContainer(...)`.
+            return Kind.BACKEND
         callee = unwrap(callee)
         name = callee.text.decode() if callee.type == "identifier" else member_name(callee)
         first = args.named_children[0] if args is not None and args.named_children else None

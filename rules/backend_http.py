@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from migrator.access import backend_call, direct_edits, extraction_edits
+from migrator.access import PREVIEW_NOTE, backend_call, direct_edits, extraction_edits, is_preview_backend
+from migrator.model import Applicability
 from migrator.rule import Invalid, Rule, Valid
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "request"})
@@ -78,13 +79,17 @@ class BackendHttp(Rule):
             return
         shown = f"{ctx.text(call.receiver)}.{call.method}()" if call.binding else f"backend.{call.method}()"
         message = f"`{shown}` uses the deprecated v0 backend; use `extension.vm.service.{call.method}()`"
+        applicability = Applicability.SAFE
         if call.binding is None:
             edits, reason = direct_edits(ctx, call, REPLACEMENT)
+            if is_preview_backend(call.receiver):
+                message += PREVIEW_NOTE
+                applicability = Applicability.UNSAFE
         else:
             line = ctx.source.position(call.binding.name_node.start_byte)[0]
             message += f" (through `{call.binding.name}`, declared on line {line})"
             edits, reason = extraction_edits(ctx, call, REPLACEMENT, HTTP_METHODS)
-        yield ctx.finding(self, call.call, message, edits=edits, no_fix_reason=reason)
+        yield ctx.finding(self, call.call, message, edits=edits, no_fix_reason=reason, applicability=applicability)
 
     valid = (
         # An unrelated object called backend.
@@ -222,6 +227,12 @@ class BackendHttp(Rule):
             "const { backend } = ddClient;\nbackend.get('/a');\nbackend.execInVMExtension('ls');\n",
             "const backend = ddClient.extension.vm?.service;\nbackend?.get('/a');\nddClient.extension.vm!.cli.exec('ls', []);\n",
             fix="none",
+        ),
+        # The early preview form, where the backend was a function of the extension's name.
+        Invalid(
+            "window.ddClient.backend('my-extension').get('/x');\n",
+            "window.ddClient.extension.vm?.service?.get('/x');\n",
+            unsafe=True,
         ),
         # Nothing is edited next to a syntax error.
         Invalid("window.ddClient.backend.get('/x' +);\n"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.access import backend_call
+from migrator.access import backend_call, is_preview_backend
 from migrator.command import argv_source, array_source
 from migrator.execs import CONTAINER, finding, plan_exec
 from migrator.model import Edit
@@ -74,7 +74,8 @@ class ExecInContainer(Rule):
             arguments = call.call.child_by_field_name("arguments")
             return edits + [Edit(arguments.start_byte + 1, arguments.end_byte - 1, inside)]
 
-        yield finding(ctx, plan_exec(ctx, self, message, args[1], CONTAINER, build), call.call)
+        outcome = plan_exec(ctx, self, message, args[1], CONTAINER, build, preview=is_preview_backend(call.receiver))
+        yield finding(ctx, outcome, call.call)
 
     valid = (
         Valid("await ddClient.docker.cli.exec('exec', [id, 'ls']);\n"),
@@ -92,4 +93,9 @@ class ExecInContainer(Rule):
             filename="db.js",
         ),
         Invalid("ddClient.backend.execInContainer(id);\n"),
+        Invalid(
+            "window.ddClient.backend('my-ext').execInContainer(id, 'ls /');\n",
+            "window.ddClient.docker.cli.exec('exec', [id, 'ls', '/']);\n",
+            unsafe=True,
+        ),
     )

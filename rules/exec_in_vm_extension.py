@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from migrator.access import backend_call, client_source
+from migrator.access import backend_call, backend_span, client_source, is_preview_backend
 from migrator.execs import VM, finding, member_path, plan_exec, replace_args, words_edit
 from migrator.model import Edit
-from migrator.resolve import unwrap
 from migrator.rule import Invalid, Rule, Valid
 
 
 def receiver_edits(ctx, call, path: str):
     """Edits that turn ``<client>.backend.<method>`` (or ``b.<method>``) into ``<client>.<path>``."""
     if call.binding is None:
-        inner = unwrap(call.receiver)
-        if inner.type != "member_expression":
+        span = backend_span(ctx, call.receiver)
+        if span is None:
             return None, "the backend is reached through a computed property; rewrite it by hand"
-        prop = inner.child_by_field_name("property")
         method = call.callee.child_by_field_name("property")
-        return [Edit(prop.start_byte, method.end_byte, path)], None
+        return [Edit(span[0], method.end_byte, path)], None
     client, reason = client_source(ctx, call)
     if client is None:
         return None, reason
@@ -91,6 +89,7 @@ class ExecInVmExtension(Rule):
             ctx, self, message, args[0], VM,
             lambda command, words: edits + [words_edit(ctx, call.call, command, words)],
             lambda script: edits + [replace_args(call.call, f"{quote}sh{quote}", [f"{quote}-c{quote}", script])],
+            preview=is_preview_backend(call.receiver),
         )
         yield finding(ctx, outcome, call.call)
 

@@ -92,7 +92,7 @@ class UnusedBackend(Rule):
         return [_remove_lines(ctx.content, statement)]
 
     valid = (
-        Valid("const { backend } = ddClient;\nbackend.get('/x');\n".replace("backend.get", "use(backend); x.get")),
+        Valid("const { backend } = api;\nconst unused = window.ddClient.extension;\n"),
         Valid("export const { backend } = window.ddClient;\n"),
         Valid("const { backend } = config;\n"),
     )

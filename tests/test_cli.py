@@ -73,7 +73,8 @@ def test_fix_rewrites_in_place_and_reports(cli, write, tmp_path):
     assert stat.S_IMODE(os.stat(tmp_path / "a.ts").st_mode) == 0o640
     assert (tmp_path / "b.ts").read_text().startswith(FIXED)
     text = out(proc)
-    assert "Fixed 2 findings in 2 files; 1 finding remains unfixed" in text
+    assert "Fixed 2 findings in 2 files; 2 findings remain unfixed" in text
+    assert "DD103 [backend-object]" in text
     assert "no automatic fix: `backend` is also used on line 4" in text
     assert proc.returncode == 1
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".ddmigrate-")]

@@ -42,7 +42,7 @@ def test_fix_migrates_the_example_and_keeps_everything_else(cli, tmp_path):
     assert (left["rule"], Path(left["path"]).name, left["fix"]) == ("chained-shell-command", "legacy.js", "none")
     assert "`|` is a shell pipe" in left["message"] and "Windows" in left["message"]
     assert len([f for f in report["fixed"] if f["rule"] == "backend-http"]) == 8
-    assert len(report["fixed"]) == 11
+    assert len(report["fixed"]) == 12  # with the toast in App.tsx
     for path, old in before.items():
         new = path.read_bytes()
         if path.suffix in (".ts", ".tsx", ".js", ".jsx"):
