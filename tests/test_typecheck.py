@@ -66,3 +66,16 @@ def test_the_engine_output_is_what_the_examples_expect(results):
     for name, example in examples.items():
         out = fix(SourceFile.from_bytes(example.filename, example.code.encode()), catalogue, unsafe=example.unsafe)
         assert out.source.content.decode() == example.fixed, name
+
+
+def test_legacy_examples_type_check_as_legacy_code(tmp_path):
+    """The catalogue's legacy code is realistic: it compiles against the hybrid client without
+    strict null checks, as extensions were written (early-preview shapes aside)."""
+    preview = ("navigateToRoute", "navigateToDevEnvironments", "backend('")
+    originals = {
+        f"{rule.name}_{index}.{example.filename.rsplit('.', 1)[1]}": MODULE_HEADER + example.code
+        for rule in all_rules() for index, example in enumerate(rule.invalid)
+        if not any(p in example.code for p in preview)
+    }
+    errors = by_file(api_errors(typecheck(originals, tmp_path, legacy=True)))
+    assert errors == {}

@@ -42,6 +42,18 @@ TSCONFIG = {
     "include": ["**/*.ts", "**/*.tsx", "**/*.js", "**/*.jsx", "**/*.mts", "**/*.cts", "**/*.mjs", "**/*.cjs"],
 }
 
+# Legacy code was written against the hybrid client (v0 and v1 members together) without
+# strict null checks; createDockerDesktopClient() is given the hybrid type for it too.
+ENV_HYBRID = """import type { v1Hybrid } from "@docker/extension-api-client-types";
+declare global {
+  var ddClient: v1Hybrid.DockerDesktopClient;
+}
+export {};
+"""
+HYBRID_FACTORY = """import type { v1Hybrid } from "@docker/extension-api-client-types";
+export declare function createDockerDesktopClient(): v1Hybrid.DockerDesktopClient;
+"""
+
 _DIAGNOSTIC = re.compile(r"^(?P<file>.+?)\((?P<line>\d+),(?P<col>\d+)\): error TS(?P<code>\d+): (?P<message>.*)$")
 
 
@@ -69,12 +81,22 @@ def ensure_packages() -> Path:
     return target / "node_modules"
 
 
-def typecheck(files: dict[str, str], folder: Path, env: str = ENV_V1) -> list[dict]:
-    """Run ``tsc --noEmit --strict`` over ``files`` (name -> code); return the diagnostics."""
+def typecheck(files: dict[str, str], folder: Path, env: str = ENV_V1, *, legacy: bool = False) -> list[dict]:
+    """Run ``tsc --noEmit`` over ``files`` (name -> code); return the diagnostics.
+
+    By default with ``--strict`` against the v1 client. ``legacy`` checks as legacy code
+    was written: against the hybrid client, without strict null checks.
+    """
     modules = ensure_packages()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "node_modules").symlink_to(modules, target_is_directory=True)
-    (folder / "tsconfig.json").write_text(json.dumps(TSCONFIG))
+    config = json.loads(json.dumps(TSCONFIG))
+    if legacy:
+        env = ENV_HYBRID
+        config["compilerOptions"].update(strict=False, strictNullChecks=False, noImplicitAny=False)
+        config["compilerOptions"]["paths"] = {"@docker/extension-api-client": ["./hybrid-factory.d.ts"]}
+        (folder / "hybrid-factory.d.ts").write_text(HYBRID_FACTORY)
+    (folder / "tsconfig.json").write_text(json.dumps(config))
     (folder / "ddclient-env.d.ts").write_text(env)
     for name, code in files.items():
         path = folder / name
