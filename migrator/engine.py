@@ -23,6 +23,7 @@ class Catalogue:
         self._literals: dict[str, tuple[bytes, ...]] = {}
 
     def literals(self, language: str) -> tuple[bytes, ...]:
+        language = languages.rule_language(language)
         if language not in self._literals:
             self._literals[language] = tuple(sorted(
                 {lit for r in self.rules if language in r.languages for lit in r.literals}))
@@ -60,6 +61,8 @@ def parse(source: SourceFile):
 def count_errors(tree) -> int:
     if isinstance(tree, languages.PythonTree):
         return 0 if tree.module is not None else 1
+    if hasattr(tree, "regions"):
+        return sum(count_errors(js) for _, _, js in tree.regions)
     if not tree.root_node.has_error:
         return 0
     count, stack = 0, [tree.root_node]
@@ -72,25 +75,56 @@ def count_errors(tree) -> int:
     return count
 
 
+def verified(old_tree, new_tree) -> bool:
+    """A fixed text is kept only if it parses with no more errors than before (and, in HTML,
+    every script and handler is still where it was: a fix must not change the page's shape)."""
+    if hasattr(old_tree, "regions") and len(old_tree.regions) != len(new_tree.regions):
+        return False
+    return count_errors(new_tree) <= count_errors(old_tree)
+
+
 def lint(source: SourceFile, catalogue: Catalogue, tree=None) -> list[Finding]:
     """Every finding of every selected rule in one source, in source order."""
     if not catalogue.may_match(source.content, source.language):
         return []
     tree = tree or parse(source)
-    ctx = Context(source, tree)
-    query, owners, rules = catalogue.compiled(source.language)
-    findings: list[Finding] = []
-    if query is not None:
-        import tree_sitter
-
-        for index, captures in tree_sitter.QueryCursor(query).matches(tree.root_node):
-            findings.extend(owners[index].on_match(ctx, captures))
-    for rule in rules:
-        findings.extend(rule.check(ctx))
+    if source.language == "html":
+        findings = _lint_html(source, catalogue, tree)
+    else:
+        findings = _run_rules(Context(source, tree), catalogue, source.language)
     # A rule may report under another rule's name (an exec call whose command is chained is
     # a chained-shell-command finding); a rule the user did not select reports nothing.
     findings = [f for f in findings if f.code in catalogue.codes]
     return locate(source, dedupe(findings))
+
+
+def _run_rules(ctx: Context, catalogue: Catalogue, language: str) -> list[Finding]:
+    query, owners, rules = catalogue.compiled(language)
+    findings: list[Finding] = []
+    if query is not None:
+        import tree_sitter
+
+        for index, captures in tree_sitter.QueryCursor(query).matches(ctx.tree.root_node):
+            findings.extend(owners[index].on_match(ctx, captures))
+    for rule in rules:
+        findings.extend(rule.check(ctx))
+    return findings
+
+
+def _lint_html(source: SourceFile, catalogue: Catalogue, tree) -> list[Finding]:
+    """Run the JavaScript rules over each script and event handler of an HTML file."""
+    from .html import fix_conflict
+
+    findings: list[Finding] = []
+    for region, masked, js_tree in tree.regions:
+        view = SourceFile(path=source.path, language="javascript", raw=masked)
+        ctx = Context(view, js_tree, quote_avoid=region.quote)
+        for finding in _run_rules(ctx, catalogue, "javascript"):
+            reason = fix_conflict(region, finding.fix.edits) if finding.fix is not None else None
+            if reason:
+                finding.fix, finding.no_fix_reason = None, reason
+            findings.append(finding)
+    return findings
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:
@@ -200,6 +234,6 @@ def _try_apply(current: SourceFile, tree, findings: list[Finding]):
         return None
     candidate = current.with_content(content)
     new_tree = parse(candidate)
-    if count_errors(new_tree) > count_errors(tree):
+    if not verified(tree, new_tree):
         return None
     return candidate, new_tree

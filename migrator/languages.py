@@ -15,14 +15,21 @@ EXTENSIONS = {
     ".cts": "typescript",
     ".tsx": "tsx",
     ".py": "python",
+    ".html": "html",
+    ".htm": "html",
 }
 
 LANGUAGES = ("javascript", "typescript", "tsx")  # read with tree-sitter
-ALL_LANGUAGES = LANGUAGES + ("python",)  # Python is read with LibCST
+ALL_LANGUAGES = LANGUAGES + ("python", "html")  # Python is read with LibCST
 
 
 def uses_tree_sitter(language: str) -> bool:
     return language in LANGUAGES
+
+
+def rule_language(language: str) -> str:
+    """The language whose rules apply: HTML files hold JavaScript."""
+    return "javascript" if language == "html" else language
 
 
 def language_for_path(path: str) -> str | None:
@@ -75,4 +82,8 @@ class PythonTree:
 def parse(language: str, content: bytes):
     if language == "python":
         return PythonTree(content)
+    if language == "html":
+        from . import html
+
+        return html.parse(content)
     return parser(language).parse(content)

@@ -43,8 +43,10 @@ def Invalid(code: str, fixed: str | None = None, *, filename: str = "example.ts"
 class Context:
     """One parsed source as rules see it, with helpers to build findings and edits."""
 
-    def __init__(self, source, tree) -> None:
+    def __init__(self, source, tree, quote_avoid: str = "") -> None:
         self.source = source
+        # Inside an HTML attribute quoted with `"`, new string literals use the other quote.
+        self.quote_avoid = quote_avoid
         self.tree = tree
         self.content: bytes = source.content
         self._resolver: Resolver | None = None
@@ -80,6 +82,8 @@ class Context:
                 elif node.child_count:
                     stack.extend(node.children)
             self._quote = "'" if single > double else '"'
+            if self._quote == self.quote_avoid:
+                self._quote = "'" if self._quote == '"' else '"'
         return self._quote
 
     def indent_unit(self) -> str:

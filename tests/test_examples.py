@@ -28,6 +28,7 @@ def test_check_finds_every_deprecated_call(cli):
     assert findings_by_file(report, "chained-shell-command") == {"legacy.js": 1}
     assert findings_by_file(report, "spawn-host-cmd") == {"legacy.js": 1}
     assert findings_by_file(report, "exec-docker-cmd") == {"legacy.js": 1}
+    assert findings_by_file(report, "navigate") == {"index.html": 1}
     assert report["errors"] == []
 
 
@@ -42,7 +43,7 @@ def test_fix_migrates_the_example_and_keeps_everything_else(cli, tmp_path):
     assert (left["rule"], Path(left["path"]).name, left["fix"]) == ("chained-shell-command", "legacy.js", "none")
     assert "`|` is a shell pipe" in left["message"] and "Windows" in left["message"]
     assert len([f for f in report["fixed"] if f["rule"] == "backend-http"]) == 8
-    assert len(report["fixed"]) == 12  # with the toast in App.tsx
+    assert len(report["fixed"]) == 13  # with the toast in App.tsx and the handler in index.html
     for path, old in before.items():
         new = path.read_bytes()
         if path.suffix in (".ts", ".tsx", ".js", ".jsx"):
@@ -50,6 +51,8 @@ def test_fix_migrates_the_example_and_keeps_everything_else(cli, tmp_path):
             assert count_errors(languages.parse(language, new)) == 0, path
             leftover = re.findall(rb"(\w+)\.backend\s*\.(get|post|put|patch|delete|head|request)\(", new)
             assert all(obj == b"cache" for obj, _ in leftover), (path, leftover)
+        elif path.suffix == ".html":
+            assert new == old.replace(b"navigateToContainers()", b"desktopUI.navigate.viewContainers()")
         else:
             assert new == old, path
     legacy = (tree / "ui/src/legacy.js").read_text()

@@ -9,7 +9,7 @@ from migrator.engine import Catalogue, fix
 from migrator.registry import all_rules
 from migrator.source import SourceFile
 
-from .typecheck import api_errors, typecheck
+from .typecheck import api_errors, typecheck_all as typecheck
 
 # Each snippet becomes a module, so its top-level names do not clash with the global client.
 MODULE_HEADER = "export {};\n"

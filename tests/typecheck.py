@@ -116,3 +116,14 @@ def typecheck(files: dict[str, str], folder: Path, env: str = ENV_V1, *, legacy:
 
 def api_errors(diagnostics: list[dict]) -> list[dict]:
     return [d for d in diagnostics if d["code"] in API_ERRORS]
+
+
+def typecheck_all(files: dict[str, str], folder: Path, **options) -> list[dict]:
+    """Like ``typecheck``, but a file that declares globals is compiled in a project of its
+    own, so its `declare global` cannot change the types the other files see."""
+    shared = {name: code for name, code in files.items() if "declare global" not in code}
+    diagnostics = typecheck(shared, folder / "shared", **options) if shared else []
+    for index, (name, code) in enumerate(sorted(files.items())):
+        if name not in shared:
+            diagnostics += typecheck({name: code}, folder / f"alone-{index}", **options)
+    return diagnostics
