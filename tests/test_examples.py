@@ -63,3 +63,22 @@ def test_fix_migrates_the_example_and_keeps_everything_else(cli, tmp_path):
     assert 'cache.backend.get("todos")' in legacy
     second = cli("fix", tree, "--check")
     assert "Would fix 0 findings in 0 files" in second.stdout.decode()
+
+
+def _sources(tree):
+    return {str(p.relative_to(tree)): p.read_text() for p in tree.rglob("*")
+            if p.suffix in (".ts", ".tsx", ".js", ".jsx")}
+
+
+def test_example_compiles_as_legacy_code_and_fixed_against_v1_strict(cli, tmp_path):
+    from .typecheck import api_errors, typecheck
+
+    tree = tmp_path / "ext"
+    shutil.copytree(EXAMPLE, tree)
+    assert api_errors(typecheck(_sources(tree), tmp_path / "before", legacy=True)) == []
+    report = json.loads(cli("fix", tree, "--format", "json").stdout)
+    left = {(Path(f["path"]).name, f["line"]) for f in report["findings"]}
+    errors = api_errors(typecheck(_sources(tree), tmp_path / "after"))
+    # What remains is only the chained host command, which no fix may touch.
+    assert {(Path(e["file"]).name, e["line"]) for e in errors} <= left
+    assert left == {("legacy.js", 10)}
