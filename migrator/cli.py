@@ -11,17 +11,47 @@ import click
 from . import __version__
 
 FORMATS = ("text", "json")
+REPORT_FORMATS = ("text", "json", "sarif", "github", "junit")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _catalogue(select: tuple[str, ...], ignore: tuple[str, ...]):
-    from .engine import Catalogue
-    from .registry import CatalogueError, select_rules
+class Settings:
+    """What one run needs, from the command line over the configuration file."""
 
-    try:
-        return Catalogue(select_rules(_split(select), _split(ignore)))
-    except CatalogueError as exc:
-        raise click.UsageError(str(exc)) from None
+    def __init__(self, paths, select, ignore, config_path, isolated, report_unused_ignores, unsafe_fixes=False):
+        from . import config as config_module
+        from .engine import Catalogue
+        from .registry import CatalogueError, select_rules
+
+        first = (list(paths) or ["."])[0]
+        try:
+            found = None if isolated else (config_path or config_module.find(first if first != "-" else "."))
+            self.config = config_module.load(found)
+        except config_module.ConfigError as exc:
+            raise click.UsageError(str(exc)) from None
+        cli_select, cli_ignore = _split(select), _split(ignore)
+        chosen = cli_select or self.config.select
+        # Flags win: a rule selected on the command line is not dropped by the file's ignore.
+        dropped = cli_ignore + ([] if cli_select else self.config.ignore)
+        try:
+            rules = select_rules(chosen, dropped)
+            for ident in (r for rules_ in self.config.per_file_ignores.values() for r in rules_):
+                select_rules([ident])
+        except CatalogueError as exc:
+            where = f" (in {self.config.path})" if self.config.path else ""
+            raise click.UsageError(f"{exc}{where}") from None
+        self.catalogue = Catalogue(rules, report_unused_ignores=report_unused_ignores)
+        self.unsafe_fixes = unsafe_fixes or self.config.unsafe_fixes
+        self.path_rules = config_module.PathRules(self.config)
+        self.root = self.config.root if self.config.path else os.getcwd()
+
+    def cache(self, enabled: bool, mode: str):
+        if not enabled:
+            return None
+        from .cache import Cache
+
+        codes = ",".join(r.code for r in self.catalogue.rules)
+        return Cache(self.root, f"{mode};{codes};{self.catalogue.report_unused_ignores}")
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -33,13 +63,24 @@ def _color() -> bool:
 
 
 def common_options(func):
+    func = click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0,
+                        help="Worker processes for parsing (default: by the amount of work).")(func)
+    func = click.option("--report-unused-ignores", is_flag=True,
+                        help="Report `ddmigrate: ignore` comments that suppress nothing.")(func)
+    func = click.option("--statistics", is_flag=True, help="Show counts by rule instead of each finding.")(func)
+    func = click.option("-v", "--verbose", is_flag=True, help="Also say what was read and how long it took.")(func)
+    func = click.option("-q", "--quiet", is_flag=True, help="Print findings and errors only, no summary.")(func)
+    func = click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")(func)
+    func = click.option("--isolated", is_flag=True, help="Ignore configuration files.")(func)
+    func = click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+                        help="Read settings from FILE (.ddmigrate.toml or pyproject.toml).")(func)
     func = click.option("--stdin-filename", metavar="PATH",
                         help="Name (and so language) of the code read from `-`.")(func)
     func = click.option("--ignore", multiple=True, metavar="RULES",
                         help="Rule names or codes to skip (comma-separated or repeated).")(func)
     func = click.option("--select", multiple=True, metavar="RULES",
                         help="Only run these rules: names, codes or code prefixes such as DD1.")(func)
-    func = click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
+    func = click.option("--format", "output_format", type=click.Choice(REPORT_FORMATS), default="text",
                         show_default=True, help="Output format.")(func)
     func = click.argument("paths", nargs=-1, type=click.Path())(func)
     return func
@@ -54,23 +95,29 @@ def main() -> None:
 @main.command()
 @common_options
 @click.option("--unsafe-fixes", is_flag=True, help="Count unsafe fixes as available in the summary.")
-def check(paths, output_format, select, ignore, stdin_filename, unsafe_fixes):
+def check(paths, output_format, select, ignore, stdin_filename, config_path, isolated, no_cache, quiet,
+          verbose, statistics, report_unused_ignores, jobs, unsafe_fixes):
     """Report deprecated API uses in PATHS (files or folders; default: the current folder)."""
     from .runner import Options
 
-    catalogue = _catalogue(select, ignore)
-    result, sources = _run(paths, catalogue, Options(), stdin_filename)
-    if output_format == "json":
-        from .report import json as json_report
-
-        click.echo(json_report.render(result))
+    settings = Settings(paths, select, ignore, config_path, isolated, report_unused_ignores, unsafe_fixes)
+    options = Options(cache=settings.cache(not no_cache, "check"), path_rules=settings.path_rules, jobs=jobs)
+    result, sources = _run(paths, settings, options, stdin_filename, quiet, verbose)
+    if output_format != "text":
+        rendered = _render(output_format, result, sources, fixing=False)
+        if rendered:
+            click.echo(rendered)
     else:
         from .report import text
 
         color = _color()
-        text.print_findings(result, sources, color, show_reasons=False)
+        if statistics:
+            text.print_statistics(result)
+        else:
+            text.print_findings(result, sources, color, show_reasons=False)
         text.print_errors(result, color)
-        click.echo(text.check_summary(result, unsafe_fixes))
+        if not quiet:
+            click.echo(text.check_summary(result, settings.unsafe_fixes))
     sys.exit(_exit_code(result, bool(result.findings)))
 
 
@@ -79,15 +126,17 @@ def check(paths, output_format, select, ignore, stdin_filename, unsafe_fixes):
 @click.option("--diff", "show_diff", is_flag=True, help="Print the changes as a unified diff; write nothing.")
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if anything would change.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
-def fix(paths, output_format, select, ignore, stdin_filename, show_diff, check_only, unsafe_fixes):
+def fix(paths, output_format, select, ignore, stdin_filename, config_path, isolated, no_cache, quiet, verbose,
+        statistics, report_unused_ignores, jobs, show_diff, check_only, unsafe_fixes):
     """Rewrite deprecated API uses in PATHS in place (safe fixes unless --unsafe-fixes)."""
     from .runner import Options
 
-    catalogue = _catalogue(select, ignore)
+    settings = Settings(paths, select, ignore, config_path, isolated, report_unused_ignores, unsafe_fixes)
     stdin_mode = list(paths) == ["-"]
     write = not (show_diff or check_only or stdin_mode)
-    options = Options(fix=True, unsafe=unsafe_fixes, write=write)
-    result, sources = _run(paths, catalogue, options, stdin_filename)
+    options = Options(fix=True, unsafe=settings.unsafe_fixes, write=write, path_rules=settings.path_rules,
+                      cache=settings.cache(not no_cache, f"fix-{settings.unsafe_fixes}"), jobs=jobs)
+    result, sources = _run(paths, settings, options, stdin_filename, quiet, verbose)
     mode = "diff" if show_diff else ("check" if check_only else "write")
     report_out = sys.stderr if (stdin_mode and not show_diff and not check_only) or show_diff else sys.stdout
     if stdin_mode and mode == "write":
@@ -98,10 +147,11 @@ def fix(paths, output_format, select, ignore, stdin_filename, show_diff, check_o
         for file in result.changed_files:
             sys.stdout.write(unified_diff(file.path, file.original, file.fixed))
         sys.stdout.flush()
-    if output_format == "json":
-        from .report import json as json_report
-
-        click.echo(json_report.render(result, fixing=True), file=report_out)
+    fixed_sources = {r.path: (r.fixed if r.fixed is not None else r.original) for r in result.files}
+    if output_format != "text":
+        rendered = _render(output_format, result, fixed_sources, fixing=True)
+        if rendered:
+            click.echo(rendered, file=report_out)
     else:
         from .report import text
 
@@ -113,12 +163,24 @@ def fix(paths, output_format, select, ignore, stdin_filename, show_diff, check_o
         if check_only:
             for file in result.changed_files:
                 echo(f"Would fix {text.plural(len(file.applied), 'finding')} in {file.path}")
-        fixed_sources = {r.path: (r.fixed if r.fixed is not None else r.original) for r in result.files}
-        text.print_findings(result, fixed_sources, color, show_reasons=True, echo=echo)
+        if statistics:
+            text.print_statistics(result, echo=echo)
+        else:
+            text.print_findings(result, fixed_sources, color, show_reasons=True, echo=echo)
         text.print_errors(result, color)
-        echo(text.fix_summary(result, mode))
+        if not quiet:
+            echo(text.fix_summary(result, mode))
     would_change = bool(result.changed_files) and mode in ("diff", "check")
     sys.exit(_exit_code(result, bool(result.findings) or would_change))
+
+
+def _render(output_format: str, result, sources, *, fixing: bool) -> str:
+    import importlib
+
+    module = importlib.import_module(f".report.{output_format}", __package__)
+    if output_format == "json":
+        return module.render(result, fixing=fixing)
+    return module.render(result, fixing=fixing, sources=sources)
 
 
 @main.command("rules")
@@ -156,9 +218,12 @@ def explain(rule):
     click.echo(found.documentation())
 
 
-def _run(paths, catalogue, options, stdin_filename):
+def _run(paths, settings, options, stdin_filename, quiet=False, verbose=False):
+    import time
+
     from .runner import FileResult, RunResult, process, run
 
+    catalogue = settings.catalogue
     paths = list(paths) or ["."]
     if "-" in paths:
         if paths != ["-"]:
@@ -177,9 +242,44 @@ def _run(paths, catalogue, options, stdin_filename):
         else:
             result.errors.append(outcome)
         return result, {name: raw}
-    result = run(paths, catalogue, options)
+    started = time.perf_counter()
+    with _Progress(enabled=not quiet) as progress:
+        options.on_start, options.progress = progress.start, progress.advance
+        result = run(paths, catalogue, options)
+    if verbose:
+        elapsed = time.perf_counter() - started
+        where = settings.config.path or "none"
+        click.echo(f"ddmigrate {__version__}: {len(result.files) + len(result.errors)} files in {elapsed:.2f} s "
+                   f"({len(catalogue.rules)} rules; configuration: {where}; "
+                   f"cache: {'off' if options.cache is None else options.cache.path})", err=True)
     sources = {r.path: r.original for r in result.files}
     return result, sources
+
+
+class _Progress:
+    """A progress bar on standard error for long runs at a terminal; silent otherwise and in CI."""
+
+    MIN_FILES = 500
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("CI")
+        self.bar = None
+
+    def __enter__(self):
+        return self
+
+    def start(self, total: int) -> None:
+        if self.enabled and total >= self.MIN_FILES:
+            self.bar = click.progressbar(length=total, label="Checking", file=sys.stderr)
+            self.bar.__enter__()
+
+    def advance(self, count: int) -> None:
+        if self.bar is not None:
+            self.bar.update(count)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:

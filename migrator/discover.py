@@ -71,20 +71,26 @@ def _ancestor_ignores(folder: str) -> _Ignores:
     return ignores
 
 
-def discover(paths: list[str], extensions=frozenset(EXTENSIONS)) -> Iterator[Candidate | FileError]:
-    """Yield the files to lint, in a stable order, and an error for each path that cannot be read."""
+def discover(paths: list[str], extensions=frozenset(EXTENSIONS), path_rules=None) -> Iterator[Candidate | FileError]:
+    """Yield the files to lint, in a stable order, and an error for each path that cannot be read.
+
+    ``path_rules`` (from the configuration) may exclude more, or replace the default skipped
+    folders with its own ``exclude`` list.
+    """
     for given in paths:
         if os.path.isfile(given):
             yield Candidate(_display(given), True)
         elif os.path.isdir(given):
-            yield from _walk(given, extensions)
+            yield from _walk(given, extensions, path_rules)
         elif os.path.islink(given):
             yield FileError(_display(given), "is a broken symbolic link")
         else:
             yield FileError(_display(given), "No such file or directory")
 
 
-def _walk(top: str, extensions) -> Iterator[Candidate | FileError]:
+def _walk(top: str, extensions, path_rules=None) -> Iterator[Candidate | FileError]:
+    skipped = SKIPPED_DIRS if path_rules is None or not path_rules.replaces_defaults else frozenset({".git", ".hg", ".svn"})
+    excluded = path_rules.excluded if path_rules is not None else (lambda path, is_dir=False: False)
     real_top = os.path.realpath(top)
     stack = [(top, _ancestor_ignores(top))]
     while stack:
@@ -102,12 +108,12 @@ def _walk(top: str, extensions) -> Iterator[Candidate | FileError]:
             except OSError:
                 continue
             if is_dir:
-                if entry.name not in SKIPPED_DIRS and not ignores.ignored(entry.path, True):
+                if entry.name not in skipped and not ignores.ignored(entry.path, True) and not excluded(entry.path, True):
                     subfolders.append(entry.path)
                 continue
             if os.path.splitext(entry.name)[1].lower() not in extensions:
                 continue
-            if ignores.ignored(entry.path, False):
+            if ignores.ignored(entry.path, False) or excluded(entry.path):
                 continue
             if is_link and not _inside(os.path.realpath(entry.path), real_top):
                 continue  # a link out of the tree is not part of it

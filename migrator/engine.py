@@ -5,22 +5,27 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from . import languages
+from . import languages, suppress
 from .edits import apply_edits, select_compatible
 from .model import Applicability, Finding
 from .rule import Context, Rule
 from .source import SourceFile
 
 MAX_PASSES = 10
+UNUSED_IGNORE = "DD001"
 
 
 class Catalogue:
     """The selected rules, with their queries compiled per grammar on first use."""
 
-    def __init__(self, rules) -> None:
+    def __init__(self, rules, report_unused_ignores: bool = False) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
+        self.report_unused_ignores = report_unused_ignores
         self.codes = frozenset(r.code for r in self.rules)
         self._literals: dict[str, tuple[bytes, ...]] = {}
+
+    def subset(self, rules) -> Catalogue:
+        return Catalogue(rules, report_unused_ignores=self.report_unused_ignores)
 
     def literals(self, language: str) -> tuple[bytes, ...]:
         language = languages.rule_language(language)
@@ -30,7 +35,10 @@ class Catalogue:
         return self._literals[language]
 
     def may_match(self, content: bytes, language: str) -> bool:
-        """The literal pre-filter: most files never mention the client and are never parsed."""
+        """The literal pre-filter: most files never mention the client and are never parsed.
+        (Reporting unused suppressions needs every file with a suppression comment read.)"""
+        if self.report_unused_ignores and b"ddmigrate:" in content:
+            return True
         return any(lit in content for lit in self.literals(language))
 
     @functools.cache
@@ -94,8 +102,13 @@ def lint(source: SourceFile, catalogue: Catalogue, tree=None) -> list[Finding]:
         findings = _run_rules(Context(source, tree), catalogue, source.language)
     # A rule may report under another rule's name (an exec call whose command is chained is
     # a chained-shell-command finding); a rule the user did not select reports nothing.
-    findings = [f for f in findings if f.code in catalogue.codes]
-    return locate(source, dedupe(findings))
+    findings = locate(source, dedupe([f for f in findings if f.code in catalogue.codes]))
+    suppressions = suppress.scan(source.content)
+    if suppressions:
+        findings = suppress.apply(findings, suppressions)
+        if catalogue.report_unused_ignores and UNUSED_IGNORE in catalogue.codes:
+            findings = findings + locate(source, suppress.unused_findings(source, suppressions))
+    return findings
 
 
 def _run_rules(ctx: Context, catalogue: Catalogue, language: str) -> list[Finding]:

@@ -46,12 +46,14 @@ def find_rule(ident: str) -> Rule | None:
     return None
 
 
+def matches(rule: Rule, ident: str) -> bool:
+    """Whether ``ident`` (a name, former name, code or code prefix) names ``rule``."""
+    return ident in (rule.name, *rule.aliases) or rule.code.startswith(ident.upper())
+
+
 def select_rules(select: list[str] | None = None, ignore: list[str] | None = None) -> tuple[Rule, ...]:
     """Rules filtered by code, code prefix (``DD1``) or name; unknown identifiers are an error."""
     rules = all_rules()
-
-    def matches(rule: Rule, ident: str) -> bool:
-        return ident in (rule.name, *rule.aliases) or rule.code.startswith(ident.upper())
 
     for ident in (select or []) + (ignore or []):
         if ident.upper() != "ALL" and not any(matches(r, ident) for r in rules):

@@ -17,7 +17,7 @@ def run_example(rule: Rule, example: Example, catalogue: Catalogue | None = None
     if catalogue is None:
         from .registry import all_rules
 
-        catalogue = Catalogue(all_rules())
+        catalogue = Catalogue(all_rules(), report_unused_ignores=True)
     source = SourceFile.from_bytes(example.filename, example.code.encode("utf-8"))
     findings = [f for f in lint(source, catalogue) if f.code == rule.code]
     if len(findings) != example.findings:

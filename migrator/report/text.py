@@ -102,3 +102,18 @@ def relpath(path: str) -> str:
     except ValueError:
         return path
     return path if rel.startswith("..") else rel
+
+
+def print_statistics(result: RunResult, echo=click.echo) -> None:
+    """Counts by rule, most frequent first (like `ruff --statistics`)."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    for f in result.findings:
+        entry = counts.setdefault((f.code, f.rule), [0, 0])
+        entry[0] += 1
+        entry[1] += f.fix is not None
+    if not counts:
+        return
+    width = max(len(str(n)) for n, _ in counts.values())
+    for (code, rule), (count, fixable) in sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        marker = "[*]" if fixable == count else ("[-]" if fixable else "[ ]")
+        echo(f"{count:>{width}}  {code}  {marker} {rule}")
