@@ -240,3 +240,9 @@ def indent_of(ctx, node) -> str | None:
     line_start = ctx.content.rfind(b"\n", 0, node.start_byte) + 1
     prefix = ctx.content[line_start:node.start_byte]
     return prefix.decode() if not prefix.strip() else None
+
+
+def arguments_of(call) -> list:
+    """The argument expressions of a call, comments left out."""
+    arguments = call.child_by_field_name("arguments")
+    return [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []

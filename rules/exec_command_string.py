@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from migrator.access import arguments_of
 from migrator.command import Unknown, read_command, word_source
 from migrator.execs import SCRIPT_FLAGS, SHELLS, chained_rule, expansion_rule
 from migrator.model import Applicability, Edit
@@ -63,7 +64,7 @@ class ExecCommandString(Rule):
         if ctx.resolver.kind(captures["cli"][0]) not in EXEC_RECEIVERS:
             return
         call = captures["call"][0]
-        args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+        args = arguments_of(call)
         if not args:
             return
         cmd_node = args[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from migrator.access import arguments_of
 from migrator.command import Unknown, array_source, read_command, word_source
 from migrator.execs import DOCKER, Outcome, _refused, finding
 from migrator.model import Applicability, Edit
@@ -60,7 +61,7 @@ class ExecDockerCmd(Rule):
         method = captures["method"][0]
         message = "`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])`"
         arguments = call.child_by_field_name("arguments")
-        args = [a for a in arguments.named_children if a.type != "comment"]
+        args = arguments_of(call)
         outcome = self._plan(ctx, message, args)
         if outcome.no_fix_reason is None and outcome.rule is self:
             items = outcome.edits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from migrator.access import arguments_of
 from migrator.execs import HOST, finding, member_path, plan_exec, words_edit
 from migrator.model import Edit
 from migrator.resolve import Kind
@@ -63,7 +64,7 @@ class ExecHostCmd(Rule):
             return
         method = captures["method"][0]
         message = "`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)`"
-        args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+        args = arguments_of(call)
         if len(args) != 1:
             yield ctx.finding(self, call, message, no_fix_reason="expected one command string")
             return

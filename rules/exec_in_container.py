@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.access import backend_call, is_preview_backend
+from migrator.access import arguments_of, backend_call, is_preview_backend
 from migrator.command import argv_source, array_source
 from migrator.execs import CONTAINER, finding, plan_exec
 from migrator.model import Edit
@@ -60,7 +60,7 @@ class ExecInContainer(Rule):
         if call is None:
             return
         message = "`execInContainer()` is deprecated; use `docker.cli.exec(\"exec\", [container, cmd, ...args])`"
-        args = [a for a in call.call.child_by_field_name("arguments").named_children if a.type != "comment"]
+        args = arguments_of(call.call)
         edits, reason = receiver_edits(ctx, call, "docker.cli.exec")
         if len(args) != 2 or reason:
             yield ctx.finding(self, call.call, message, no_fix_reason=reason or "expected a container and a command string")

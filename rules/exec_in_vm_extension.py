@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.access import backend_call, backend_span, client_source, is_preview_backend
+from migrator.access import arguments_of, backend_call, backend_span, client_source, is_preview_backend
 from migrator.execs import VM, finding, member_path, plan_exec, replace_args, words_edit
 from migrator.model import Edit
 from migrator.rule import Invalid, Rule, Valid
@@ -79,7 +79,7 @@ class ExecInVmExtension(Rule):
         if call is None:
             return
         message = "`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"
-        args = [a for a in call.call.child_by_field_name("arguments").named_children if a.type != "comment"]
+        args = arguments_of(call.call)
         edits, reason = receiver_edits(ctx, call, member_path(ctx, VM))
         if len(args) != 1 or reason:
             yield ctx.finding(self, call.call, message, no_fix_reason=reason or "expected one command string")

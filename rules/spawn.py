@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.access import backend_call
+from migrator.access import arguments_of, backend_call
 from migrator.execs import HOST, VM, member_path
 from migrator.model import Edit
 from migrator.resolve import Kind
@@ -41,7 +41,7 @@ class _Spawn(Rule):
             return
         edits, reason = found
         message = f"`{self.method}()` is deprecated; use `{self.replacement}(cmd, args, {{ stream }})`{RETURN_NOTE}"
-        args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+        args = arguments_of(call)
         if not reason and len(args) != 3:
             reason = "expected a command, its arguments and a callback"
         if not reason:
