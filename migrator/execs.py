@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .access import PREVIEW_NOTE
+from .access import PREVIEW_NOTE, arguments_of
 from .command import Command, Unknown, argv_source, array_source, read_command, substitution_names
 from .model import Applicability, Edit
 
@@ -144,9 +144,18 @@ def finding(ctx, outcome: Outcome, node):
 
 
 def replace_args(call, cmd_source: str, args: list[str]) -> Edit:
-    """Replace the whole argument list's inside with ``cmd, [args]``."""
-    arguments = call.child_by_field_name("arguments")
-    return Edit(arguments.start_byte + 1, arguments.end_byte - 1, f"{cmd_source}, {array_source(args)}")
+    """Replace the call's arguments with ``cmd, [args]``."""
+    return arguments_edit(call, f"{cmd_source}, {array_source(args)}")
+
+
+def arguments_edit(call, text: str) -> Edit:
+    """Replace the span from the first argument to the last, so the layout around them (line
+    breaks, a trailing comma, comments after the last argument) stays as it was."""
+    args = arguments_of(call)
+    if not args:
+        arguments = call.child_by_field_name("arguments")
+        return Edit(arguments.start_byte + 1, arguments.end_byte - 1, text)
+    return Edit(args[0].start_byte, args[-1].end_byte, text)
 
 
 def words_edit(ctx, call, command: Command, words) -> Edit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from migrator.access import arguments_of
 from migrator.command import Unknown, array_source, read_command, word_source
-from migrator.execs import DOCKER, Outcome, _refused, finding
+from migrator.execs import DOCKER, Outcome, _refused, arguments_edit, finding
 from migrator.model import Applicability, Edit
 from migrator.resolve import Kind
 from migrator.rule import Invalid, Rule, Valid
@@ -60,14 +60,13 @@ class ExecDockerCmd(Rule):
             return
         method = captures["method"][0]
         message = "`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])`"
-        arguments = call.child_by_field_name("arguments")
         args = arguments_of(call)
         outcome = self._plan(ctx, message, args)
         if outcome.no_fix_reason is None and outcome.rule is self:
             items = outcome.edits
             inside = f"{items[0]}, {array_source(items[1:])}"
             outcome.edits = [Edit(method.start_byte, method.end_byte, "docker.cli.exec"),
-                             Edit(arguments.start_byte + 1, arguments.end_byte - 1, inside)]
+                             arguments_edit(call, inside)]
         yield finding(ctx, outcome, call)
 
     def _plan(self, ctx, message, args) -> Outcome:

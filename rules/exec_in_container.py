@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from migrator.access import arguments_of, backend_call, is_preview_backend
 from migrator.command import argv_source, array_source
-from migrator.execs import CONTAINER, finding, plan_exec
+from migrator.execs import CONTAINER, arguments_edit, finding, plan_exec
 from migrator.model import Edit
 from migrator.rule import Invalid, Rule, Valid
 
@@ -71,8 +71,7 @@ class ExecInContainer(Rule):
         def build(command, words):
             cmd, rest = argv_source(ctx, command, words)
             inside = f"{quote}exec{quote}, {array_source([container, cmd, *rest])}"
-            arguments = call.call.child_by_field_name("arguments")
-            return edits + [Edit(arguments.start_byte + 1, arguments.end_byte - 1, inside)]
+            return edits + [arguments_edit(call.call, inside)]
 
         outcome = plan_exec(ctx, self, message, args[1], CONTAINER, build, preview=is_preview_backend(call.receiver))
         yield finding(ctx, outcome, call.call)

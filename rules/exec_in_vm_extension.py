@@ -139,6 +139,11 @@ class ExecInVmExtension(Rule):
             unsafe=True,
         ),
         Invalid("await ddClient.backend.execInVMExtension(`ls ${dir}`);\n", fix="unsafe"),
+        # The layout around the arguments (line breaks, a trailing comma) stays.
+        Invalid(
+            "const resp = await window.ddClient.backend.execInVMExtension(\n  `/app/tool status --json`,\n)\n",
+            "const resp = await window.ddClient.extension.vm!.cli.exec(\n  \"/app/tool\", [\"status\", \"--json\"],\n)\n",
+        ),
         # Through a variable holding the backend: the call goes through the client again.
         Invalid(
             "const { backend } = ddClient;\nawait backend.execInVMExtension('ls');\n",

@@ -19,7 +19,8 @@ def _style(text: str, color: bool, **kwargs) -> str:
 def finding_line(f: Finding, color: bool) -> str:
     where = _style(f"{f.path}:{f.line}:{f.column}:", color, bold=True)
     code = _style(f.code, color, fg="red", bold=True)
-    marker = " [*]" if f.fix is not None else ""
+    # Like ruff, [*] marks what `ddmigrate fix` fixes without --unsafe-fixes.
+    marker = " [*]" if f.fix is not None and f.fix.applicability.value == "safe" else ""
     return f"{where} {code} [{f.rule}] {f.message}{marker}"
 
 
