@@ -86,6 +86,10 @@ def _strings(value) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
+def has_path_rules(config: Config) -> bool:
+    return bool(config.exclude is not None or config.extend_exclude or config.per_file_ignores)
+
+
 class PathRules:
     """Exclusions and per-file ignores, matched like .gitignore patterns from the config's folder."""
 

@@ -165,7 +165,10 @@ class Rule:
     languages: ClassVar[frozenset[str]] = frozenset(LANGUAGES)
     # A file that contains none of these byte strings cannot hold a finding and is not parsed.
     literals: ClassVar[tuple[bytes, ...]] = CLIENT_LITERALS
-    # A tree-sitter query valid in every grammar in ``languages``.
+    # Method names whose calls (`<object>.<method>(...)`) the rule wants to see: ``on_match``
+    # gets the captures "call", "method" and "object" (also under "client" and "cli").
+    methods: ClassVar[frozenset[str]] = frozenset()
+    # Or a tree-sitter query of its own, valid in every grammar in ``languages``.
     query: ClassVar[str] = ""
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()

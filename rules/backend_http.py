@@ -8,7 +8,6 @@ from migrator.rule import Invalid, Rule, Valid
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "request"})
 REPLACEMENT = "extension.vm?.service"
-_METHOD_ALTERNATION = " ".join(f'"{m}"' for m in sorted(HTTP_METHODS))
 
 _IMPORT = 'import { createDockerDesktopClient } from "@docker/extension-api-client";\n'
 
@@ -65,13 +64,8 @@ class BackendHttp(Rule):
     name = "backend-http"
     summary = "`backend` HTTP calls move to `extension.vm.service`"
     fixable = "safe"
+    methods = HTTP_METHODS
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
-    query = f"""
-    (call_expression
-      function: (member_expression
-        property: (property_identifier) @method)
-      (#any-of? @method {_METHOD_ALTERNATION})) @call
-    """
 
     def on_match(self, ctx, captures):
         call = backend_call(ctx, captures["call"][0])

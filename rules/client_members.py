@@ -44,14 +44,7 @@ class _MemberMove(Rule):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.table:
-            names = " ".join(f'"{m}"' for m in sorted(cls.table))
-            cls.query = f"""
-            (call_expression
-              function: (member_expression
-                object: (_) @client
-                property: (property_identifier) @method)
-              (#any-of? @method {names})) @call
-            """
+            cls.methods = frozenset(cls.table)
 
     def on_match(self, ctx, captures):
         if ctx.resolver.kind(captures["client"][0]) is not Kind.CLIENT:

@@ -51,14 +51,8 @@ class ExecCommandString(Rule):
     name = "exec-command-string"
     summary = "a v1 `cli.exec` command name holds arguments a shell was expected to split"
     fixable = "unsafe"
+    methods = frozenset({"exec"})
     url = "https://docs.docker.com/reference/api/extensions-sdk/ExtensionCli/"
-    query = """
-    (call_expression
-      function: (member_expression
-        object: (_) @cli
-        property: (property_identifier) @method)
-      (#eq? @method "exec")) @call
-    """
 
     def on_match(self, ctx, captures):
         if ctx.resolver.kind(captures["cli"][0]) not in EXEC_RECEIVERS:

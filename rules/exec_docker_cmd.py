@@ -45,14 +45,8 @@ class ExecDockerCmd(Rule):
     name = "exec-docker-cmd"
     summary = "`execDockerCmd(cmd, ...args)` moves to `docker.cli.exec(cmd, [args])`"
     fixable = "sometimes"
+    methods = frozenset({"execDockerCmd"})
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/docker/"
-    query = """
-    (call_expression
-      function: (member_expression
-        object: (_) @client
-        property: (property_identifier) @method)
-      (#eq? @method "execDockerCmd")) @call
-    """
 
     def on_match(self, ctx, captures):
         call = captures["call"][0]

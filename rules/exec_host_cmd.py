@@ -49,14 +49,8 @@ class ExecHostCmd(Rule):
     name = "exec-host-cmd"
     summary = "`execHostCmd(str)` moves to `extension.host.cli.exec(cmd, args)`"
     fixable = "sometimes"
+    methods = frozenset({"execHostCmd"})
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
-    query = """
-    (call_expression
-      function: (member_expression
-        object: (_) @client
-        property: (property_identifier) @method)
-      (#eq? @method "execHostCmd")) @call
-    """
 
     def on_match(self, ctx, captures):
         call = captures["call"][0]

@@ -48,12 +48,8 @@ class ExecInContainer(Rule):
     name = "exec-in-container"
     summary = "`backend.execInContainer(c, str)` moves to `docker.cli.exec(\"exec\", [c, ...argv])`"
     fixable = "sometimes"
+    methods = frozenset({"execInContainer"})
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/docker/"
-    query = """
-    (call_expression
-      function: (member_expression property: (property_identifier) @method)
-      (#eq? @method "execInContainer")) @call
-    """
 
     def on_match(self, ctx, captures):
         call = backend_call(ctx, captures["call"][0])

@@ -67,12 +67,8 @@ class ExecInVmExtension(Rule):
     name = "exec-in-vm-extension"
     summary = "`backend.execInVMExtension(str)` moves to `extension.vm.cli.exec(cmd, args)`"
     fixable = "sometimes"
+    methods = frozenset({"execInVMExtension"})
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
-    query = """
-    (call_expression
-      function: (member_expression property: (property_identifier) @method)
-      (#eq? @method "execInVMExtension")) @call
-    """
 
     def on_match(self, ctx, captures):
         call = backend_call(ctx, captures["call"][0])

@@ -24,11 +24,7 @@ class _Spawn(Rule):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.method:
-            cls.query = f"""
-            (call_expression
-              function: (member_expression property: (property_identifier) @method)
-              (#eq? @method "{cls.method}")) @call
-            """
+            cls.methods = frozenset({cls.method})
 
     def receiver(self, ctx, call_node):
         """(edits for the callee, reason) or None when the receiver is not the client's."""
