@@ -42,7 +42,7 @@ class Settings:
             raise click.UsageError(f"{exc}{where}") from None
         self.catalogue = Catalogue(rules, report_unused_ignores=report_unused_ignores)
         self.unsafe_fixes = unsafe_fixes or self.config.unsafe_fixes
-        self.path_rules = config_module.PathRules(self.config)
+        self.path_rules = config_module.PathRules(self.config) if config_module.has_path_rules(self.config) else None
         self.root = self.config.root if self.config.path else os.getcwd()
 
     def cache(self, enabled: bool, mode: str):
@@ -172,6 +172,17 @@ def fix(paths, output_format, select, ignore, stdin_filename, config_path, isola
             echo(text.fix_summary(result, mode))
     would_change = bool(result.changed_files) and mode in ("diff", "check")
     sys.exit(_exit_code(result, bool(result.findings) or would_change))
+
+
+@main.command("shim", add_help_option=False,
+              context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def shim(ctx):
+    """Write the JavaScript runtime shim (v0 on top of v1) into a project: --out PATH."""
+    # The real command lives in jsshim, imported only when asked for: startup stays short.
+    from .jsshim import shim_command
+
+    shim_command.main(args=ctx.args, prog_name="ddmigrate shim")
 
 
 def _render(output_format: str, result, sources, *, fixing: bool) -> str:
