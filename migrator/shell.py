@@ -703,7 +703,7 @@ class _Scanner:
         j = self.i + len(op)
         if op in (">&", "<&"):
             while j < len(self.items) and isinstance(self.items[j][0], str) \
-                    and (self.items[j][0].isdigit() or self.items[j][0] == "-"):
+                    and ("0" <= self.items[j][0] <= "9" or self.items[j][0] == "-"):
                 j += 1
         text = digits + self.text_of(start_i, j)
         end = self.end_offset(j - 1)

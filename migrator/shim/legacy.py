@@ -25,15 +25,19 @@ def warn_deprecated(old: str, new: str) -> None:
     warnings.warn(f"{old} is deprecated; use {new} instead", DeprecationWarning, stacklevel=3)
 
 
-def split_legacy(command: Any, call: str, *, in_container: bool) -> list[str]:
-    """Split a v0 command string into argv, or raise ``LegacyCommandError`` naming what needs a shell."""
+def split_legacy(command: Any, call: str, *, in_container: bool, as_argument: bool = False) -> list[str]:
+    """Split a v0 command string into argv, or raise ``LegacyCommandError`` naming what needs a shell.
+
+    ``as_argument``: the string followed a command word (the variadic arguments of
+    ``execDockerCmd``), where ``label=a=b`` is a word, not a variable assignment.
+    """
     # Imported here so the v1 API never depends on the shell analyser.
     from migrator.shell import ShellCommandError, split_command
 
     if not isinstance(command, str):
         raise TypeError(f"{call} takes a command string, not {type(command).__name__}")
     try:
-        argv = split_command(command)
+        argv = split_command("_ " + command)[1:] if as_argument else split_command(command)
     except ShellCommandError as err:
         advice = "run one exec per command, each with an argv list, and pass results on in Python"
         if in_container:
@@ -41,7 +45,7 @@ def split_legacy(command: Any, call: str, *, in_container: bool) -> list[str]:
         raise LegacyCommandError(
             f"{call}({command!r}) needs a shell: {err}; {advice}", command=command
         ) from err
-    if not argv:
+    if not argv and not as_argument:
         raise LegacyCommandError(f"{call}({command!r}) holds no command", command=command)
     return argv
 

@@ -79,5 +79,5 @@ class LegacyClientMethods:
         # v0 handed the command and each argument to a shell: split every one of them.
         argv = split_legacy(cmd, name, in_container=False)
         for arg in args:
-            argv += split_legacy(arg, name, in_container=False)
+            argv += split_legacy(arg, name, in_container=False, as_argument=True)
         return self.docker.cli.exec(argv[0], argv[1:])

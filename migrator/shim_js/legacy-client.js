@@ -142,7 +142,7 @@ const OPERATORS = ["<<<", "<<-", "&>>", "||", "&&", ";;", "|&", ">>", ">&", ">|"
 const REDIRECTIONS = new Set(["<", ">", ">>", ">&", "<&", ">|", "<>", "&>", "&>>"]);
 const NAME_START = /^[A-Za-z_]$/;
 const NAME_CHAR = /^[A-Za-z0-9_]$/;
-const DIGIT = /^\p{Nd}$/u;
+const DIGIT = /^[0-9]$/; // file descriptors: ASCII digits only, as in the Python analyser
 const SPECIAL_PARAMS = "@*#?-$!0123456789";
 const ASSIGNMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

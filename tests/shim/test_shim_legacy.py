@@ -120,6 +120,12 @@ def test_exec_docker_cmd_splits_each_argument(client, fake_docker, name):
     assert fake_docker.calls() == [["ps", "--format", "{{json .}}", "-a", "--no-trunc"]]
 
 
+def test_exec_docker_cmd_arguments_are_words_not_assignments(client, fake_docker):
+    # Each argument followed the command word in v0's shell: `label=a=b` is a plain word there.
+    call_warning(lambda: client.execDockerCmd("ps", "--filter", "label=a=b", "-e A=1"))
+    assert fake_docker.calls() == [["ps", "--filter", "label=a=b", "-e", "A=1"]]
+
+
 @pytest.mark.parametrize("name", ["spawnDockerCmd", "spawn_docker_cmd"])
 def test_spawn_docker_cmd(client, fake_docker, name):
     events = []
