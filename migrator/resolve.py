@@ -25,6 +25,9 @@ HOOK_NAMES = frozenset({"useDockerDesktopClient", "useDDClient", "useDdClient"})
 # Byte strings at least one of which appears in any file where a client can be found.
 CLIENT_LITERALS = (b"ddClient", b"DockerDesktopClient", b"extension-api-client")
 
+# How many steps a value is followed (see Resolver.kind).
+MAX_DEPTH = 100
+
 FUNCTION_TYPES = frozenset({
     "function_declaration", "function_expression", "function", "arrow_function",
     "method_definition", "generator_function_declaration", "generator_function",
@@ -124,6 +127,7 @@ class Resolver:
         self.scopes: dict[tuple, dict[str, Binding]] = {}
         self.references: dict[str, list] = {}
         self._kinds: dict[tuple, Kind | None] = {}
+        self._depth = 0
         self._bindings_by_name_node: dict[tuple, Binding] = {}
         self._imports_client_package = False
         self._collect()
@@ -210,15 +214,27 @@ class Resolver:
     # -- classification ---------------------------------------------------------------------
 
     def kind(self, node) -> Kind | None:
-        """What a (possibly wrapped) expression evaluates to, as far as the client goes."""
+        """What a (possibly wrapped) expression evaluates to, as far as the client goes.
+
+        Following a value goes through aliases, member chains and returned values by
+        recursion. Past MAX_DEPTH steps (no hand-written code comes near: generated code does)
+        the answer is "not the client": a finding may be missed there, never invented, and the
+        file is still analysed.
+        """
         node = unwrap(node)
         if node is None:
             return None
         k = key(node)
         if k in self._kinds:
             return self._kinds[k]
+        if self._depth >= MAX_DEPTH:
+            return None
         self._kinds[k] = None  # guards against cycles such as `let a = b; let b = a`
-        result = self._classify(node)
+        self._depth += 1
+        try:
+            result = self._classify(node)
+        finally:
+            self._depth -= 1
         self._kinds[k] = result
         return result
 

@@ -22,15 +22,16 @@ def stream_options(ctx, callee: str, indent: str) -> str:
     # TypeScript insists on both arguments of a `(data: any, error: any)` callback.
     none = ", undefined" if ctx.typescript else ""
     inner, handlers = indent + unit, indent + unit + unit
-    return (
-        "{\n"
-        f"{inner}stream: {{\n"
-        f"{handlers}onOutput: (data) => {callee}(data{none}),\n"
-        f"{handlers}onError: (error) => {callee}(undefined, error),\n"
-        f"{handlers}onClose: (exitCode) => {callee}({{ code: exitCode }}{none}),\n"
-        f"{inner}}},\n"
-        f"{indent}}}"
-    )
+    lines = [
+        "{",
+        f"{inner}stream: {{",
+        f"{handlers}onOutput: (data) => {callee}(data{none}),",
+        f"{handlers}onError: (error) => {callee}(undefined, error),",
+        f"{handlers}onClose: (exitCode) => {callee}({{ code: exitCode }}{none}),",
+        f"{inner}}},",
+        f"{indent}}}",
+    ]
+    return _newline(ctx).join(lines)
 
 
 def callback_edits(ctx, call, callback) -> tuple[list[Edit], str | None]:
