@@ -57,6 +57,9 @@ class Options:
 
 # Parsing is what costs; below this many files to parse, a process pool costs more than it saves.
 POOL_THRESHOLD = 48
+# A file that mentions the client and is larger than this (a minified bundle, generated code)
+# is reported and skipped: analysing it costs about 180 MB of memory per MiB.
+MAX_ANALYSED_BYTES = 1 << 20
 
 
 def process(path: str, raw: bytes, catalogue: engine.Catalogue, options: Options,
@@ -66,6 +69,10 @@ def process(path: str, raw: bytes, catalogue: engine.Catalogue, options: Options
         source = SourceFile.from_bytes(path, raw, language)
     except SourceError as exc:
         return FileError(path, str(exc))
+    if len(raw) > MAX_ANALYSED_BYTES and catalogue.may_match(source.content, source.language):
+        return FileError(path, f"is too large to analyse ({len(raw) / 2**20:.1f} MiB; the limit is "
+                               f"{MAX_ANALYSED_BYTES >> 20} MiB); skipped (a bundle or generated file? "
+                               f"list it in extend-exclude)")
     try:
         if not options.fix:
             findings = engine.lint(source, catalogue)
@@ -210,7 +217,7 @@ def _in_pool(work: list[tuple], options: Options, jobs: int) -> list:
     results: list = [None] * len(tasks)
     chunk = max(1, min(64, len(tasks) // (jobs * 4)))
     try:
-        with futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        with futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init) as pool:
             for index, outcome in enumerate(pool.map(_work, tasks, chunksize=chunk)):
                 results[index] = outcome
     except futures.process.BrokenProcessPool:
@@ -225,10 +232,30 @@ def _isolated(task, context):
     import concurrent.futures as futures
 
     try:
-        with futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+        with futures.ProcessPoolExecutor(1, mp_context=context, initializer=_worker_init) as pool:
             return pool.submit(_work, task).result()
     except futures.process.BrokenProcessPool:
         return FileError(task[0], "internal error: the worker process analysing it crashed; please report this")
+
+
+def _worker_init() -> None:
+    """In a worker. Ctrl-C reaches the whole process group: the main process alone handles it
+    and winds the pool down (a worker interrupted while idle printed a traceback, or, holding
+    the task queue's lock, hung the pool). And a worker whose main process is gone (killed
+    with SIGTERM or SIGKILL) exits instead of waiting for work forever."""
+    import signal
+    import threading
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _plain(options: Options) -> Options:

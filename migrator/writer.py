@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import tempfile
+import threading
 
 
 class WriteError(Exception):
@@ -12,6 +14,20 @@ class WriteError(Exception):
 
 
 def write_atomic(path: str, original: bytes, content: bytes) -> None:
+    """See ``_write_atomic``. Ctrl-C and SIGTERM wait until the file is whole or untouched:
+    interrupted at the wrong moment (even inside ``tempfile``, between creating the file and
+    returning its name) a write would leave its temporary file behind."""
+    deferred = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        return _write_atomic(path, original, content)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
+    try:
+        return _write_atomic(path, original, content)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _write_atomic(path: str, original: bytes, content: bytes) -> None:
     """Replace ``path`` with ``content`` if it still holds ``original``.
 
     The new bytes go to a temporary file in the same folder (same file system), are flushed to
@@ -19,7 +35,10 @@ def write_atomic(path: str, original: bytes, content: bytes) -> None:
     a crash leaves either the old or the new file, never a mix. The check for changes made by
     another program since the file was read happens right before the rename.
     """
-    folder = os.path.dirname(os.path.abspath(path))
+    # Through a symbolic link, replace the file it points to: renaming over the link itself
+    # would turn it into a copy and leave the real file unfixed.
+    path = os.path.realpath(path)
+    folder = os.path.dirname(path)
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except OSError as exc:
@@ -39,8 +58,12 @@ def write_atomic(path: str, original: bytes, content: bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(temp, mode)
         with open(path, "rb") as current:
-            if current.read() != original:
-                raise WriteError("changed on disk since it was read; not overwritten")
+            on_disk = current.read()
+        if on_disk == content:  # already fixed (the same file reached through a link, say)
+            os.unlink(temp)
+            return
+        if on_disk != original:
+            raise WriteError("changed on disk since it was read; not overwritten")
         os.replace(temp, path)
     except BaseException as exc:
         try:
