@@ -207,3 +207,14 @@ def test_file_changed_between_read_and_write_is_not_overwritten(tmp_path):
         write_atomic(str(path), LEGACY.encode(), FIXED.encode())
     assert path.read_text() == "new content from an editor\n"
     assert os.listdir(tmp_path) == ["a.ts"]
+
+
+def test_a_long_line_is_shown_as_a_window_around_the_finding(cli, write, tmp_path):
+    minified = "var a=1;" * 2000 + "window.ddClient.backend.get('/x');" + "var b=2;" * 2000 + "\n"
+    write({"bundle.min.js": minified})
+    lines = out(cli("check", "bundle.min.js", cwd=tmp_path)).splitlines()
+    frame = next(line for line in lines if line.startswith("1 | "))
+    assert len(frame) < 200 and frame.startswith("1 | …") and frame.endswith("…")
+    carets = lines[lines.index(frame) + 1]
+    start = carets.index("^")
+    assert frame[start:start + len("window.ddClient.backend.get")] == "window.ddClient.backend.get"

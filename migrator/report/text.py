@@ -24,17 +24,32 @@ def finding_line(f: Finding, color: bool) -> str:
     return f"{where} {code} [{f.rule}] {f.message}{marker}"
 
 
+FRAME_WIDTH = 120  # characters of a long line shown around the finding (minified code)
+
+
 def code_frame(f: Finding, lines: list[str], color: bool) -> list[str]:
-    """The finding's first line with a caret underline, columns counted in characters."""
+    """The finding's first line with a caret underline, columns counted in characters.
+
+    A long line (a minified file) is cut to a window around the finding, marked with `…`.
+    """
     if not lines or f.line > len(lines):
         return []
     text = lines[f.line - 1].expandtabs(1)
     width = len(str(f.line))
     end = f.end_column if f.end_line == f.line else len(text) + 1
-    carets = "^" * max(1, end - f.column)
+    column = f.column
+    if len(text) > FRAME_WIDTH:
+        start = max(0, column - 1 - FRAME_WIDTH // 3)
+        shown = text[start:start + FRAME_WIDTH]
+        prefix = "…" if start else ""
+        suffix = "…" if start + FRAME_WIDTH < len(text) else ""
+        column = column - start + len(prefix)
+        end = min(end - start + len(prefix), len(prefix) + len(shown) + 1)
+        text = prefix + shown + suffix
+    carets = "^" * max(1, end - column)
     gutter = _style(f"{' ' * width} |", color, fg="blue")
     number = _style(f"{f.line} |", color, fg="blue")
-    return [gutter, f"{number} {text}", f"{gutter} {' ' * (f.column - 1)}{_style(carets, color, fg='red')}", gutter]
+    return [gutter, f"{number} {text}", f"{gutter} {' ' * (column - 1)}{_style(carets, color, fg='red')}", gutter]
 
 
 def print_findings(result: RunResult, sources: dict[str, bytes], color: bool, show_reasons: bool,
