@@ -17,8 +17,6 @@ _POSTFIX_SAFE = frozenset({
     "identifier", "member_expression", "call_expression", "parenthesized_expression",
     "subscript_expression", "non_null_expression", "this",
 })
-# Expressions safe to evaluate twice (no calls, no side effects).
-_PURE = frozenset({"identifier", "member_expression", "this"})
 
 
 @dataclass
@@ -157,7 +155,7 @@ def _split_destructuring(ctx, binding, value, elements, suffix) -> tuple[list[Ed
     name = binding.name
     declarator = binding.declarator
     statement = declarator.parent
-    if value.type not in _PURE:
+    if not _is_pure(value):
         return [], f"`{name}` is destructured with other members from an expression that cannot be repeated; rewrite it by hand"
     declarators = [c for c in statement.named_children if c.type == "variable_declarator"] if statement else []
     if len(declarators) != 1:
@@ -213,9 +211,8 @@ def client_source(ctx, call: BackendCall) -> tuple[str | None, str | None]:
 
 
 def _is_pure(node) -> bool:
-    node = unwrap(node) if node.type in TRANSPARENT else node
-    while node is not None and node.type in TRANSPARENT:
-        node = unwrap(node)
+    """Safe to evaluate twice: names and member chains of names (no calls, no side effects)."""
+    node = unwrap(node)
     if node is None:
         return False
     if node.type in ("identifier", "this"):

@@ -82,16 +82,7 @@ def count_errors(tree) -> int:
         return 0 if tree.module is not None else 1
     if hasattr(tree, "regions"):
         return sum(count_errors(js) for _, _, js in tree.regions)
-    if not tree.root_node.has_error:
-        return 0
-    count, stack = 0, [tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            count += 1
-        elif node.has_error:
-            stack.extend(node.children)
-    return count
+    return len(languages.error_nodes(tree))
 
 
 def verified(old_tree, new_tree) -> bool:

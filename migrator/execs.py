@@ -26,7 +26,7 @@ SHELLS = frozenset({
     "sh", "bash", "zsh", "dash", "ash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/sh", "/usr/bin/bash",
     "powershell", "powershell.exe", "pwsh", "pwsh.exe", "cmd", "cmd.exe",
 })
-SCRIPT_FLAGS = frozenset({"-c", "-lc", "-ec", "-Command", "-command", "-c", "/c", "/C", "/k", "/K"})
+SCRIPT_FLAGS = frozenset({"-c", "-lc", "-ec", "-Command", "-command", "/c", "/C", "/k", "/K"})
 
 
 def chained_rule():

@@ -65,6 +65,18 @@ def parser(language: str):
     return tree_sitter.Parser(grammar(language))
 
 
+def error_nodes(tree) -> list:
+    """The ERROR and MISSING nodes of a tree-sitter tree (only subtrees that have any are walked)."""
+    found, stack = [], [tree.root_node] if tree.root_node.has_error else []
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            found.append(node)
+        elif node.has_error:
+            stack.extend(node.children)
+    return found
+
+
 class PythonTree:
     """A Python module parsed with LibCST (``module`` is None when it has a syntax error)."""
 

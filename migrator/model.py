@@ -69,7 +69,6 @@ class Finding:
     column: int = 0
     end_line: int = 0
     end_column: int = 0
-    extra: dict = field(default_factory=dict)
 
     @property
     def fix_label(self) -> str:

@@ -83,10 +83,6 @@ class Binding:
     assignments: list = field(default_factory=list)  # right-hand sides of later assignments
     reassigned_unknown: bool = False  # ++, +=, for-of target...
 
-    @property
-    def is_destructured(self) -> bool:
-        return bool(self.path)
-
 
 def unwrap(node):
     """Strip parentheses, type assertions and non-null assertions around an expression."""

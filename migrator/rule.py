@@ -6,7 +6,7 @@ import inspect
 from dataclasses import dataclass
 from typing import ClassVar, Iterable
 
-from .languages import LANGUAGES, is_typescript
+from .languages import LANGUAGES, error_nodes, is_typescript
 from .model import Applicability, Edit, Finding, Fix
 from .resolve import CLIENT_LITERALS, Resolver
 
@@ -107,16 +107,7 @@ class Context:
             # LibCST either parses a whole module or nothing: the whole file is off limits.
             self._error_ranges = [] if self.tree.module is not None else [(0, len(self.content))]
         if self._error_ranges is None:
-            ranges = []
-            if self.tree.root_node.has_error:
-                stack = [self.tree.root_node]
-                while stack:
-                    node = stack.pop()
-                    if node.is_error or node.is_missing:
-                        ranges.append((node.start_byte, node.end_byte))
-                    elif node.has_error:
-                        stack.extend(node.children)
-            self._error_ranges = ranges
+            self._error_ranges = [(n.start_byte, n.end_byte) for n in error_nodes(self.tree)]
         return self._error_ranges
 
     def touches_error(self, start: int, end: int) -> bool:

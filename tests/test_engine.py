@@ -6,7 +6,7 @@ from migrator import engine, languages
 from migrator.edits import apply_edits, select_compatible
 from migrator.engine import Catalogue, fix, lint
 from migrator.model import Applicability, Edit, Finding, Fix
-from migrator.registry import all_rules, find_rule
+from migrator.registry import all_rules
 from migrator.rule import Rule
 from migrator.source import SourceError, SourceFile
 
@@ -170,6 +170,11 @@ def test_findings_are_in_source_order_and_not_repeated():
     assert [f.line for f in findings] == [1, 2]
 
 
-def test_rule_lookup_by_alias():
-    rule = find_rule("backend-http")
-    assert rule is not None
+def test_a_destructuring_is_split_only_from_an_expression_that_can_be_repeated():
+    """Splitting `{ backend, docker }` repeats the right-hand side: never a call."""
+    pure = "const { backend, docker } = window.ddClient;\nbackend.get('/x');\n"
+    assert fix(source(pure), CATALOGUE).changed
+    impure = ("import { createDockerDesktopClient } from '@docker/extension-api-client';\n"
+              "const { backend, docker } = createDockerDesktopClient();\nbackend.get('/x');\n")
+    [finding] = [f for f in lint(source(impure), CATALOGUE) if f.code == "DD101"]
+    assert finding.fix is None and "cannot be repeated" in finding.no_fix_reason

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 
 import click
 
 from ..model import Finding
 from ..runner import RunResult
 
-FRAME_CONTEXT = 0  # lines shown around the finding's line
 
 
 def _style(text: str, color: bool, **kwargs) -> str:
@@ -111,13 +109,6 @@ def fix_summary(result: RunResult, mode: str) -> str:
         text += f"; {plural(len(remaining), 'finding')} {'remains' if len(remaining) == 1 else 'remain'} unfixed (reasons above)"
     return text + "."
 
-
-def relpath(path: str) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
 
 
 def print_statistics(result: RunResult, echo=click.echo) -> None:
