@@ -125,6 +125,10 @@ class Resolver:
         self._kinds: dict[tuple, Kind | None] = {}
         self._depth = 0
         self._bindings_by_name_node: dict[tuple, Binding] = {}
+        # Scope chains recorded while walking: tree-sitter computes Node.parent by descending
+        # from the root, so climbing parents for every lookup cost depth squared.
+        self._scope_of: dict[tuple, tuple] = {}  # identifier -> innermost scope
+        self._scope_parent: dict[tuple, tuple | None] = {key(root): None}
         self._imports_client_package = False
         self._collect()
 
@@ -142,14 +146,17 @@ class Resolver:
             kind = node.type
             if kind in FUNCTION_TYPES:
                 self._declare_function(node, block, func)
+                self._scope_parent[key(node)] = key(block)
                 block = func = node
-            elif kind in BLOCK_TYPES:
+            elif kind in BLOCK_TYPES and kind != "program":  # the root is its own scope
+                self._scope_parent[key(node)] = key(block)
                 block = node
             handler = _HANDLERS.get(kind)
             if handler is not None:
                 handler(self, node, block, func, pending_assignments)
             elif kind in ("identifier", "shorthand_property_identifier"):
                 self.references.setdefault(node.text.decode(), []).append(node)
+                self._scope_of[key(node)] = key(block)
             stack.extend((child, block, func) for child in reversed(node.children))
         for name_node, rhs in pending_assignments:
             binding = self.lookup(name_node)
@@ -189,7 +196,16 @@ class Resolver:
 
     def lookup(self, identifier) -> Binding | None:
         """The binding an identifier refers to, innermost scope first; None for globals."""
-        return self.lookup_name(identifier.text.decode(), identifier.parent)
+        name = identifier.text.decode()
+        scope = self._scope_of.get(key(identifier))
+        if scope is None:
+            return self.lookup_name(name, identifier.parent)
+        while scope is not None:
+            bindings = self.scopes.get(scope)
+            if bindings is not None and name in bindings:
+                return bindings[name]
+            scope = self._scope_parent.get(scope)
+        return None
 
     def lookup_name(self, name: str, node) -> Binding | None:
         """The binding ``name`` would refer to if written inside ``node``."""
