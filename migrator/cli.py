@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from . import __version__
+from migrator import __version__
 
 FORMATS = ("text", "json")
 REPORT_FORMATS = ("text", "json", "sarif", "github", "junit")
@@ -19,9 +19,9 @@ class Settings:
     """What one run needs, from the command line over the configuration file."""
 
     def __init__(self, paths, select, ignore, config_path, isolated, report_unused_ignores, unsafe_fixes=False):
-        from . import config as config_module
-        from .engine import Catalogue
-        from .registry import CatalogueError, select_rules
+        from migrator.core import config as config_module
+        from migrator.core.engine import Catalogue
+        from migrator.core.registry import CatalogueError, select_rules
 
         first = (list(paths) or ["."])[0]
         try:
@@ -48,7 +48,7 @@ class Settings:
     def cache(self, enabled: bool, mode: str):
         if not enabled:
             return None
-        from .cache import Cache
+        from migrator.core.cache import Cache
 
         codes = ",".join(r.code for r in self.catalogue.rules)
         return Cache(self.root, f"{mode};{codes};{self.catalogue.report_unused_ignores}")
@@ -98,7 +98,7 @@ def main() -> None:
 def check(paths, output_format, select, ignore, stdin_filename, config_path, isolated, no_cache, quiet,
           verbose, statistics, report_unused_ignores, jobs, unsafe_fixes):
     """Report deprecated API uses in PATHS (files or folders; default: the current folder)."""
-    from .runner import Options
+    from migrator.core.runner import Options
 
     settings = Settings(paths, select, ignore, config_path, isolated, report_unused_ignores, unsafe_fixes)
     options = Options(cache=settings.cache(not no_cache, "check"), path_rules=settings.path_rules, jobs=jobs)
@@ -108,7 +108,7 @@ def check(paths, output_format, select, ignore, stdin_filename, config_path, iso
         if rendered:
             click.echo(rendered)
     else:
-        from .report import text
+        from migrator.report import text
 
         color = _color()
         if statistics:
@@ -129,7 +129,7 @@ def check(paths, output_format, select, ignore, stdin_filename, config_path, iso
 def fix(paths, output_format, select, ignore, stdin_filename, config_path, isolated, no_cache, quiet, verbose,
         statistics, report_unused_ignores, jobs, show_diff, check_only, unsafe_fixes):
     """Rewrite deprecated API uses in PATHS in place (safe fixes unless --unsafe-fixes)."""
-    from .runner import Options
+    from migrator.core.runner import Options
 
     settings = Settings(paths, select, ignore, config_path, isolated, report_unused_ignores, unsafe_fixes)
     stdin_mode = list(paths) == ["-"]
@@ -153,7 +153,7 @@ def fix(paths, output_format, select, ignore, stdin_filename, config_path, isola
         if rendered:
             click.echo(rendered, file=report_out)
     else:
-        from .report import text
+        from migrator.report import text
 
         color = _color() and report_out is sys.stdout
 
@@ -180,7 +180,7 @@ def fix(paths, output_format, select, ignore, stdin_filename, config_path, isola
 def shim(ctx):
     """Write the JavaScript runtime shim (v0 on top of v1) into a project: --out PATH."""
     # The real command lives in jsshim, imported only when asked for: startup stays short.
-    from .jsshim import shim_command
+    from migrator.shim_js.install import shim_command
 
     shim_command.main(args=ctx.args, prog_name="ddmigrate shim")
 
@@ -198,7 +198,7 @@ def _render(output_format: str, result, sources, *, fixing: bool) -> str:
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
 def list_rules(output_format):
     """List every rule: code, name, fix safety and summary."""
-    from .registry import all_rules
+    from migrator.core.registry import all_rules
 
     rules = all_rules()
     if output_format == "json":
@@ -218,7 +218,7 @@ def list_rules(output_format):
 @click.argument("rule")
 def explain(rule):
     """Print the documentation of RULE (a name such as backend-http, or a code such as DD101)."""
-    from .registry import find_rule
+    from migrator.core.registry import find_rule
 
     found = find_rule(rule)
     if found is None:
@@ -232,7 +232,7 @@ def explain(rule):
 def _run(paths, settings, options, stdin_filename, quiet=False, verbose=False):
     import time
 
-    from .runner import FileResult, RunResult, process, run
+    from migrator.core.runner import FileResult, RunResult, process, run
 
     catalogue = settings.catalogue
     paths = list(paths) or ["."]
@@ -240,7 +240,7 @@ def _run(paths, settings, options, stdin_filename, quiet=False, verbose=False):
         if paths != ["-"]:
             raise click.UsageError("`-` (standard input) cannot be combined with other paths")
         name = stdin_filename or "-"
-        from .languages import language_for_path
+        from migrator.core.languages import language_for_path
 
         language = language_for_path(name) if stdin_filename else "javascript"
         if language is None:

@@ -30,10 +30,11 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from migrator import engine, languages
-from migrator.engine import Catalogue, count_errors
-from migrator.registry import all_rules
-from migrator.source import SourceFile
+from migrator.core import engine
+from migrator.core import languages
+from migrator.core.engine import Catalogue, count_errors
+from migrator.core.registry import all_rules
+from migrator.core.source import SourceFile
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOGUE = Catalogue(all_rules())
@@ -179,7 +180,7 @@ def check_fix(raw: bytes, filename: str, unsafe: bool = False, valid: bool = Fal
               fillers: list[bytes] | None = None, catalogue: Catalogue | None = None) -> Checked | None:
     """Run every property on one input; raise PropertyFailure with a reason on a violation.
     Returns None when the input is refused (not UTF-8, binary), which is not a failure."""
-    from migrator.source import SourceError
+    from migrator.core.source import SourceError
 
     catalogue = catalogue or CATALOGUE
     try:

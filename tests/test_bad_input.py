@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from migrator import engine
-from migrator.engine import Catalogue
-from migrator.registry import all_rules
-from migrator.runner import MAX_ANALYSED_BYTES
-from migrator.source import SourceFile
+from migrator.core import engine
+from migrator.core.engine import Catalogue
+from migrator.core.registry import all_rules
+from migrator.core.runner import MAX_ANALYSED_BYTES
+from migrator.core.source import SourceFile
 
-from .fuzzing import check_fix, error_ranges, final_chain, tracing
+from tests.fuzzing import check_fix, error_ranges, final_chain, tracing
 
 LEGACY = "const r = await window.ddClient.backend.get('/hello');\n"
 FIXED = "const r = await window.ddClient.extension.vm?.service?.get('/hello');\n"
@@ -190,7 +190,7 @@ def test_a_call_deep_inside_nested_code_is_fixed(shape):
 
 
 DEEP_RECURSION = {
-    # Resolver.kind (migrator/resolve.py) follows aliases and returned values by recursion, up
+    # Resolver.kind (migrator/js/resolve.py) follows aliases and returned values by recursion, up
     # to resolve.MAX_DEPTH steps; past that a value is "not the client" (a finding may be
     # missed, never invented) instead of exhausting Python's stack.
     "aliases": lambda n: "const a0 = window.ddClient;\n" + "".join(

@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from migrator.engine import Catalogue
-from migrator.registry import CatalogueError, all_rules, check_unique, find_rule, select_rules
-from migrator.rule import Rule
-from migrator.testing import ExampleFailure, run_example
+from migrator.core.engine import Catalogue
+from migrator.core.registry import CatalogueError, all_rules, check_unique, find_rule, select_rules
+from migrator.core.rule import Rule
+from migrator.core.testing import ExampleFailure, run_example
 
 RULES = all_rules()
 CASES = [
@@ -26,8 +26,8 @@ def test_example(rule, example):
 @pytest.mark.parametrize("rule,example", [c for c in CASES if "-valid-" in c.id])
 def test_valid_examples_stay_clean_under_every_rule(rule, example):
     """A look-alike for one rule must not be flagged by any other rule either."""
-    from migrator.engine import lint
-    from migrator.source import SourceFile
+    from migrator.core.engine import lint
+    from migrator.core.source import SourceFile
 
     source = SourceFile.from_bytes(example.filename, example.code.encode())
     assert lint(source, Catalogue(RULES)) == []

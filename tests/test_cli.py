@@ -199,7 +199,7 @@ def test_symlink_out_of_the_tree_is_not_followed(cli, write, tmp_path):
 
 
 def test_file_changed_between_read_and_write_is_not_overwritten(tmp_path):
-    from migrator.writer import WriteError, write_atomic
+    from migrator.core.writer import WriteError, write_atomic
 
     path = tmp_path / "a.ts"
     path.write_text("new content from an editor\n")

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from .typecheck import api_errors, ensure_packages, typecheck
+from tests.typecheck import api_errors, ensure_packages, typecheck
 
 IMPORT = 'import { createDockerDesktopClient } from "@docker/extension-api-client";\n'
 

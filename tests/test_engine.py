@@ -2,13 +2,14 @@
 
 import pytest
 
-from migrator import engine, languages
-from migrator.edits import apply_edits, select_compatible
-from migrator.engine import Catalogue, fix, lint
-from migrator.model import Applicability, Edit, Finding, Fix
-from migrator.registry import all_rules
-from migrator.rule import Rule
-from migrator.source import SourceError, SourceFile
+from migrator.core import engine
+from migrator.core import languages
+from migrator.core.edits import apply_edits, select_compatible
+from migrator.core.engine import Catalogue, fix, lint
+from migrator.core.model import Applicability, Edit, Finding, Fix
+from migrator.core.registry import all_rules
+from migrator.core.rule import Rule
+from migrator.core.source import SourceError, SourceFile
 
 CATALOGUE = Catalogue(all_rules())
 

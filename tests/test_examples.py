@@ -5,8 +5,8 @@ import re
 import shutil
 from pathlib import Path
 
-from migrator import languages
-from migrator.engine import count_errors
+from migrator.core import languages
+from migrator.core.engine import count_errors
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "legacy-extension"
 
@@ -71,7 +71,7 @@ def _sources(tree):
 
 
 def test_example_compiles_as_legacy_code_and_fixed_against_v1_strict(cli, tmp_path):
-    from .typecheck import api_errors, typecheck
+    from tests.typecheck import api_errors, typecheck
 
     tree = tmp_path / "ext"
     shutil.copytree(EXAMPLE, tree)

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from migrator import runner, writer
-from migrator.discover import discover
-from migrator.engine import Catalogue
-from migrator.registry import all_rules
+from migrator.core import runner
+from migrator.core import writer
+from migrator.core.discover import discover
+from migrator.core.engine import Catalogue
+from migrator.core.registry import all_rules
 
 CATALOGUE = Catalogue(all_rules())
 LEGACY = "const r = await window.ddClient.backend.get('/hello');\n"
@@ -285,7 +286,7 @@ def test_a_file_changed_between_read_and_write_through_the_command(tmp_path):
     for name in ("a.ts", "b.ts", "c.ts"):
         (tree / name).write_text(LEGACY)
     site = (
-        "from migrator import runner\n"
+        "from migrator.core import runner\n"
         "real = runner.write_atomic\n"
         "def write_atomic(path, original, content):\n"
         "    if path.endswith('b.ts'):\n"
@@ -307,7 +308,7 @@ def test_a_crashing_worker_through_the_command_exits_two(tmp_path):
     (workers only: the parent is spared)."""
     site = (
         "import os\n"
-        "from migrator import runner\n"
+        "from migrator.core import runner\n"
         "MAIN = os.getpid()\n"
         "real = runner.process\n"
         "def process(path, raw, *args, **kwargs):\n"
@@ -339,7 +340,7 @@ def test_ctrl_c_while_a_pool_worker_is_idle_prints_no_traceback(tmp_path):
     marker = tmp_path / "fast-done"
     site = (
         "import os, time\n"
-        "from migrator import runner\n"
+        "from migrator.core import runner\n"
         "real = runner.process\n"
         "def process(path, raw, *args, **kwargs):\n"
         "    result = real(path, raw, *args, **kwargs)\n"
@@ -388,7 +389,7 @@ def test_killing_the_main_process_does_not_leave_workers_behind(tmp_path):
     pids.mkdir()
     site = (
         "import os, time\n"
-        "from migrator import runner\n"
+        "from migrator.core import runner\n"
         "real = runner.process\n"
         "def process(path, raw, *args, **kwargs):\n"
         f"    open(os.path.join({str(pids)!r}, str(os.getpid())), 'w').close()\n"

@@ -1,6 +1,6 @@
 """The sarif, github and junit output formats, on real runs over real files.
 
-Each format is checked twice: rendered from a real ``RunResult`` (``migrator.runner.run``), and
+Each format is checked twice: rendered from a real ``RunResult`` (``migrator.core.runner.run``), and
 as printed by the command (``python -m migrator check --format X``).
 """
 
@@ -16,13 +16,13 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from migrator import __version__
-from migrator.engine import Catalogue
-from migrator.registry import all_rules
+from migrator.core.engine import Catalogue
+from migrator.core.registry import all_rules
 from migrator.report import github, junit, sarif
-from migrator.runner import Options, run
+from migrator.core.runner import Options, run
 
-from . import sarif_tool
-from .conftest import run_cli
+from tests import sarif_tool
+from tests.conftest import run_cli
 
 BOM = b"\xef\xbb\xbf"
 EMOJI = "\U0001f600"  # one character, two UTF-16 code units, four UTF-8 bytes

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from migrator import engine
-from migrator.edits import apply_edits as real_apply_edits
-from migrator.rule import Context
-from migrator.source import SourceFile
+from migrator.core import engine
+from migrator.core.edits import apply_edits as real_apply_edits
+from migrator.core.rule import Context
+from migrator.core.source import SourceFile
 
-from .fuzzing import (CATALOGUE, CATALOGUE_UNUSED, PropertyFailure, check_fix, corpus, mutants,
+from tests.fuzzing import (CATALOGUE, CATALOGUE_UNUSED, PropertyFailure, check_fix, corpus, mutants,
                       mutated_programs, programs, tokens)
 
 settings.register_profile(

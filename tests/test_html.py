@@ -2,11 +2,11 @@
 
 import pytest
 
-from migrator.engine import Catalogue, fix, lint
-from migrator.html import Region, fix_conflict, regions
-from migrator.model import Edit
-from migrator.registry import all_rules
-from migrator.source import SourceFile
+from migrator.core.engine import Catalogue, fix, lint
+from migrator.js.html import Region, fix_conflict, regions
+from migrator.core.model import Edit
+from migrator.core.registry import all_rules
+from migrator.core.source import SourceFile
 
 CATALOGUE = Catalogue(all_rules())
 

@@ -1,4 +1,4 @@
-"""Tests for migrator.jsstrings: JS string literal and template chunk codec."""
+"""Tests for migrator.js.strings: JS string literal and template chunk codec."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from migrator.jsstrings import (
+from migrator.js.strings import (
     JSStringError,
     decode_string_literal,
     decode_string_literal_map,

@@ -24,11 +24,13 @@ def wheel(tmp_path_factory):
 
 def test_wheel_contains_the_catalogue_under_the_package(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    rule_files = sorted(p.name for p in (REPO / "rules").glob("*.py"))
+    rule_files = sorted(p.relative_to(REPO / "rules").as_posix() for p in (REPO / "rules").rglob("*.py"))
+    assert "js/backend_http.py" in rule_files and "python/exec.py" in rule_files
     for name in rule_files:
         assert f"migrator/rules/{name}" in names
     assert not [n for n in names if n.startswith("rules/")]
-    for package in ("migrator/report/json.py", "migrator/shim/__init__.py", "migrator/shell.py"):
+    for package in ("migrator/report/json.py", "migrator/shim/__init__.py", "migrator/migration/shell.py",
+                    "migrator/core/engine.py", "migrator/js/resolve.py", "migrator/python/index.py"):
         assert package in names
     assert any(n.endswith("entry_points.txt") for n in names)
 
@@ -36,7 +38,7 @@ def test_wheel_contains_the_catalogue_under_the_package(wheel):
 def test_installed_wheel_lists_its_rules(wheel):
     code = (
         "import migrator, migrator.rules\n"
-        "from migrator.registry import all_rules\n"
+        "from migrator.core.registry import all_rules\n"
         "assert migrator.__file__.startswith(%r), migrator.__file__\n"
         "print(' '.join(r.name for r in all_rules()))\n" % str(wheel)
     )
@@ -44,3 +46,20 @@ def test_installed_wheel_lists_its_rules(wheel):
                           env={"PYTHONPATH": str(wheel), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr.decode()
     assert "backend-http" in proc.stdout.decode().split()
+
+
+def test_source_checkout_imports_the_catalogue_as_installed(tmp_path):
+    """A plain checkout (nothing installed, only the repository on sys.path) resolves
+    ``migrator.rules`` to the top-level rules/ folder, as an editor's go-to-definition does."""
+    code = (
+        "import migrator.rules, migrator.rules.js.backend_http as m\n"
+        "from migrator.core.registry import all_rules\n"
+        "print(m.__file__)\n"
+        "print(len(all_rules()))\n"
+    )
+    proc = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(REPO)!r})\n" + code],
+                          capture_output=True, timeout=60, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode()
+    path, count = proc.stdout.decode().split()
+    assert Path(path).resolve() == (REPO / "rules" / "js" / "backend_http.py").resolve()
+    assert int(count) >= 20

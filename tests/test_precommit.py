@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from migrator.languages import EXTENSIONS
+from migrator.core.languages import EXTENSIONS
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 APP = 'window.ddClient.backend.get("/x");\n'
 FIXED = 'window.ddClient.extension.vm?.service?.get("/x");\n'
@@ -51,9 +51,12 @@ def snapshot_repository(target: Path, env: dict) -> Path:
     target.mkdir()
     for name in filter(None, listing.split("\0")):
         source = REPO / name
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():  # migrator/rules -> ../rules stays a link
+            (target / name).symlink_to(os.readlink(source))
+            continue
         if not source.is_file():  # deleted in the work tree
             continue
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target / name)
     git("init", "-q", cwd=target, env=env)
     git("add", "-A", cwd=target, env=env)

@@ -10,10 +10,10 @@ import warnings
 
 import pytest
 
-from migrator.engine import Catalogue, fix, lint
-from migrator.registry import all_rules, find_rule
+from migrator.core.engine import Catalogue, fix, lint
+from migrator.core.registry import all_rules, find_rule
 from migrator.shim import LegacyCommandError
-from migrator.source import SourceFile
+from migrator.core.source import SourceFile
 from tests.shim.conftest import backend, ext, fake_docker, short_dir  # noqa: F401 - shim fixtures
 
 CATALOGUE = Catalogue(all_rules())

@@ -2,8 +2,8 @@
 
 import pytest
 
-from migrator import languages
-from migrator.resolve import Kind, Resolver
+from migrator.core import languages
+from migrator.js.resolve import Kind, Resolver
 
 
 def kind_of(code: str, target: str, language: str = "typescript"):

@@ -1,4 +1,4 @@
-"""Tests for migrator.shell: POSIX word splitting of legacy v0 exec command strings."""
+"""Tests for migrator.migration.shell: POSIX word splitting of legacy v0 exec command strings."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
-from migrator.shell import (
+from migrator.migration.shell import (
     Analysis,
     ChainedCommandError,
     ExpansionError,

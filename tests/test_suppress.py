@@ -2,9 +2,9 @@
 
 import json
 
-from migrator.engine import Catalogue, fix, lint
-from migrator.registry import all_rules
-from migrator.source import SourceFile
+from migrator.core.engine import Catalogue, fix, lint
+from migrator.core.registry import all_rules
+from migrator.core.source import SourceFile
 
 
 def findings(code, name="a.ts", report=False):

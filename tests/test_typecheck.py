@@ -5,11 +5,11 @@ from collections import defaultdict
 
 import pytest
 
-from migrator.engine import Catalogue, fix
-from migrator.registry import all_rules
-from migrator.source import SourceFile
+from migrator.core.engine import Catalogue, fix
+from migrator.core.registry import all_rules
+from migrator.core.source import SourceFile
 
-from .typecheck import api_errors, typecheck_all as typecheck
+from tests.typecheck import api_errors, typecheck_all as typecheck
 
 # Each snippet becomes a module, so its top-level names do not clash with the global client.
 MODULE_HEADER = "export {};\n"

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import os
 
-from ..model import Finding
-from ..runner import RunResult
+from migrator.core.model import Finding
+from migrator.core.runner import RunResult
 
 
 def render(result: RunResult, *, fixing: bool = False, sources: dict[str, bytes] | None = None) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..model import Finding
-from ..runner import RunResult
+from migrator.core.model import Finding
+from migrator.core.runner import RunResult
 
 REPORT_VERSION = 1
 

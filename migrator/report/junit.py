@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ..model import Finding
-from ..runner import RunResult
+from migrator.core.model import Finding
+from migrator.core.runner import RunResult
 
 SUITE = "ddmigrate"
 # Characters XML 1.0 cannot hold, even escaped.

@@ -30,9 +30,9 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from .. import __version__
-from ..model import Finding
-from ..runner import RunResult
+from migrator import __version__
+from migrator.core.model import Finding
+from migrator.core.runner import RunResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -48,7 +48,7 @@ def render(result: RunResult, *, fixing: bool = False, sources: dict[str, bytes]
 
 
 def build(result: RunResult, *, fixing: bool = False, sources: dict[str, bytes] | None = None) -> dict:
-    from ..registry import all_rules
+    from migrator.core.registry import all_rules
 
     rules = list(all_rules())
     descriptors = [rule_descriptor(rule) for rule in rules]

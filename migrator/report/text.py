@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
-from ..model import Finding
-from ..runner import RunResult
+from migrator.core.model import Finding
+from migrator.core.runner import RunResult
 
 
 

@@ -32,7 +32,7 @@ def split_legacy(command: Any, call: str, *, in_container: bool, as_argument: bo
     ``execDockerCmd``), where ``label=a=b`` is a word, not a variable assignment.
     """
     # Imported here so the v1 API never depends on the shell analyser.
-    from migrator.shell import ShellCommandError, split_command
+    from migrator.migration.shell import ShellCommandError, split_command
 
     if not isinstance(command, str):
         raise TypeError(f"{call} takes a command string, not {type(command).__name__}")

@@ -1,6 +1,6 @@
 """Package data: the legacy-client runtime shim (``legacy-client.ts`` and ``legacy-client.js``).
 
-``ddmigrate shim`` (:mod:`migrator.jsshim`) copies one of them, with a header, into a project.
+``ddmigrate shim`` (:mod:`migrator.shim_js.install`) copies one of them, with a header, into a project.
 The ``.js`` file is the ``.ts`` file with its types moved into JSDoc comments; the tests check
 that TypeScript emits the same code from both, and run both under node.
 

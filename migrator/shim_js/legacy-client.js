@@ -95,7 +95,7 @@ export function streamFromCallback(callback) {
 
 // ---------------------------------------------------------------------------------------------
 // Splitting a command string the way a POSIX shell splits plain words. A port of ddmigrate's
-// analyser (migrator/shell.py) for static strings; a shared table of cases keeps them in step.
+// analyser (migrator/migration/shell.py) for static strings; a shared table of cases keeps them in step.
 // ---------------------------------------------------------------------------------------------
 
 /**

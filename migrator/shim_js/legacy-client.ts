@@ -75,7 +75,7 @@ export function streamFromCallback(callback: LegacyCallback): v1.ExecStreamOptio
 
 // ---------------------------------------------------------------------------------------------
 // Splitting a command string the way a POSIX shell splits plain words. A port of ddmigrate's
-// analyser (migrator/shell.py) for static strings; a shared table of cases keeps them in step.
+// analyser (migrator/migration/shell.py) for static strings; a shared table of cases keeps them in step.
 // ---------------------------------------------------------------------------------------------
 
 type Item = [string, number];

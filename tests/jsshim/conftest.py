@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from migrator.jsshim import write_shim
+from migrator.shim_js.install import write_shim
 
-from ..typecheck import ensure_packages
+from tests.typecheck import ensure_packages
 
 HERE = Path(__file__).parent
 SHIM_DIR = Path(__file__).resolve().parents[2] / "migrator" / "shim_js"

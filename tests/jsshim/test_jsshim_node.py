@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import run_node_tests, tap_summary
+from tests.jsshim.conftest import run_node_tests, tap_summary
 
 
 @pytest.mark.parametrize("lang", ["js", "ts"])

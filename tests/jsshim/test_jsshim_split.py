@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from migrator.shell import ShellCommandError, analyse_string, split_command
+from migrator.migration.shell import ShellCommandError, analyse_string, split_command
 
-from .conftest import HERE, run_node
+from tests.jsshim.conftest import HERE, run_node
 
 CASES = json.loads((Path(__file__).parents[1] / "data" / "shell_cases.json").read_text(encoding="utf-8"))
 _KIND_ORDER = ("syntax", "operator", "substitution", "expansion")

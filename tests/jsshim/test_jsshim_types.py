@@ -13,10 +13,10 @@ import subprocess
 
 import pytest
 
-from migrator.jsshim import shim_source
+from migrator.shim_js.install import shim_source
 
-from ..typecheck import TSCONFIG
-from .conftest import HERE, SHIM_DIR, run_node
+from tests.typecheck import TSCONFIG
+from tests.jsshim.conftest import HERE, SHIM_DIR, run_node
 
 # Beyond --strict: the flags strict projects add, so that the shim never breaks their build.
 EXTRA_STRICT = {

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import migrator.jsshim as jsshim
+import migrator.shim_js.install as jsshim
 from migrator import __version__
-from migrator.jsshim import ShimError, read_marker, render, shim_command, shim_source, write_shim
+from migrator.shim_js.install import ShimError, read_marker, render, shim_command, shim_source, write_shim
 
-from ..typecheck import typecheck
+from tests.typecheck import typecheck
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -256,6 +256,6 @@ def test_the_wheel_ships_the_shim_sources(tmp_path):
     for name in ("__init__.py", "legacy-client.ts", "legacy-client.js"):
         assert f"migrator/shim_js/{name}" in names, (
             "pyproject.toml must list migrator.shim_js in packages and ship its *.ts and *.js as package-data")
-    assert "migrator/jsshim.py" in names
+    assert "migrator/shim_js/install.py" in names
     for lang in ("ts", "js"):
         assert archive.read(f"migrator/shim_js/legacy-client.{lang}").decode() == shim_source(lang)

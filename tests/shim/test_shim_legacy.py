@@ -8,7 +8,7 @@ import warnings
 
 import pytest
 
-from migrator.shell import ChainedCommandError, ExpansionError, ShellCommandError
+from migrator.migration.shell import ChainedCommandError, ExpansionError, ShellCommandError
 from migrator.shim import LegacyCommandError, ShimError
 
 WAIT = 20

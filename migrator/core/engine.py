@@ -1,0 +1,263 @@
+"""The pipeline for one source: pre-filter, parse once, run every rule, and fix to a fixed point."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from migrator.core import languages
+from migrator.core import suppress
+from migrator.core.edits import apply_edits, select_compatible
+from migrator.core.model import Applicability, Finding
+from migrator.core.rule import Context, Rule
+from migrator.core.source import SourceFile
+
+MAX_PASSES = 10
+UNUSED_IGNORE = "DD001"
+
+
+class Catalogue:
+    """The selected rules, with their queries compiled per grammar on first use."""
+
+    def __init__(self, rules, report_unused_ignores: bool = False) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        self.report_unused_ignores = report_unused_ignores
+        self.codes = frozenset(r.code for r in self.rules)
+        self._literals: dict[str, tuple[bytes, ...]] = {}
+
+    def subset(self, rules) -> Catalogue:
+        return Catalogue(rules, report_unused_ignores=self.report_unused_ignores)
+
+    def literals(self, language: str) -> tuple[bytes, ...]:
+        language = languages.rule_language(language)
+        if language not in self._literals:
+            self._literals[language] = tuple(sorted(
+                {lit for r in self.rules if language in r.languages for lit in r.literals}))
+        return self._literals[language]
+
+    def may_match(self, content: bytes, language: str) -> bool:
+        """The literal pre-filter: most files never mention the client and are never parsed.
+        (Reporting unused suppressions needs every file with a suppression comment read.)"""
+        if self.report_unused_ignores and b"ddmigrate:" in content:
+            return True
+        return any(lit in content for lit in self.literals(language))
+
+    @functools.cache
+    def compiled(self, language: str):
+        """The queries for one grammar, compiled on first use.
+
+        Most rules look at method calls (`<object>.<method>(...)`) and declare the method
+        names they care about: one shared pattern serves them all and matches are handed out
+        by method name, which keeps compiling cheap (each pattern costs milliseconds, and a
+        one-file pre-commit run must start fast). Other rules bring their own query.
+        """
+        rules = [r for r in self.rules if language in r.languages]
+        if not languages.uses_tree_sitter(language):
+            return None, {}, [], rules
+        import tree_sitter
+
+        grammar = languages.grammar(language)
+        by_method: dict[str, list[Rule]] = {}
+        for rule in rules:
+            for method in rule.methods:
+                by_method.setdefault(method, []).append(rule)
+        shared = tree_sitter.Query(grammar, METHOD_CALL_QUERY) if by_method else None
+        custom = [(rule, tree_sitter.Query(grammar, rule.query)) for rule in rules if rule.query]
+        return shared, by_method, custom, rules
+
+
+METHOD_CALL_QUERY = """
+(call_expression
+  function: (member_expression
+    object: (_) @object
+    property: (property_identifier) @method)) @call
+"""
+
+
+def parse(source: SourceFile):
+    return languages.parse(source.language, source.content)
+
+
+def count_errors(tree) -> int:
+    if isinstance(tree, languages.PythonTree):
+        return 0 if tree.module is not None else 1
+    if hasattr(tree, "regions"):
+        return sum(count_errors(js) for _, _, js in tree.regions)
+    return len(languages.error_nodes(tree))
+
+
+def verified(old_tree, new_tree) -> bool:
+    """A fixed text is kept only if it parses with no more errors than before (and, in HTML,
+    every script and handler is still where it was: a fix must not change the page's shape)."""
+    if hasattr(old_tree, "regions") and len(old_tree.regions) != len(new_tree.regions):
+        return False
+    return count_errors(new_tree) <= count_errors(old_tree)
+
+
+def lint(source: SourceFile, catalogue: Catalogue, tree=None) -> list[Finding]:
+    """Every finding of every selected rule in one source, in source order."""
+    if not catalogue.may_match(source.content, source.language):
+        return []
+    tree = tree or parse(source)
+    if source.language == "html":
+        findings = _lint_html(source, catalogue, tree)
+    else:
+        findings = _run_rules(Context(source, tree), catalogue, source.language)
+    # A rule may report under another rule's name (an exec call whose command is chained is
+    # a chained-shell-command finding); a rule the user did not select reports nothing.
+    findings = locate(source, dedupe([f for f in findings if f.code in catalogue.codes]))
+    suppressions = suppress.scan(source.content)
+    if suppressions:
+        findings = suppress.apply(findings, suppressions)
+        if catalogue.report_unused_ignores and UNUSED_IGNORE in catalogue.codes:
+            findings = findings + locate(source, suppress.unused_findings(source, suppressions))
+    return findings
+
+
+def _run_rules(ctx: Context, catalogue: Catalogue, language: str) -> list[Finding]:
+    shared, by_method, custom, rules = catalogue.compiled(language)
+    findings: list[Finding] = []
+    if shared is not None or custom:
+        import tree_sitter
+    if shared is not None:
+        for _, captures in tree_sitter.QueryCursor(shared).matches(ctx.tree.root_node):
+            method = captures["method"][0]
+            interested = by_method.get(ctx.content[method.start_byte:method.end_byte].decode("utf-8", "replace"))
+            if interested:
+                captures = {**captures, "client": captures["object"], "cli": captures["object"]}
+                for rule in interested:
+                    findings.extend(rule.on_match(ctx, captures))
+    for rule, query in custom:
+        for _, captures in tree_sitter.QueryCursor(query).matches(ctx.tree.root_node):
+            findings.extend(rule.on_match(ctx, captures))
+    for rule in rules:
+        findings.extend(rule.check(ctx))
+    return findings
+
+
+def _lint_html(source: SourceFile, catalogue: Catalogue, tree) -> list[Finding]:
+    """Run the JavaScript rules over each script and event handler of an HTML file."""
+    from migrator.js.html import fix_conflict
+
+    findings: list[Finding] = []
+    for region, masked, js_tree in tree.regions:
+        view = SourceFile(path=source.path, language="javascript", raw=masked)
+        ctx = Context(view, js_tree, quote_avoid=region.quote)
+        for finding in _run_rules(ctx, catalogue, "javascript"):
+            reason = fix_conflict(region, finding.fix.edits) if finding.fix is not None else None
+            if reason:
+                finding.fix, finding.no_fix_reason = None, reason
+            findings.append(finding)
+    return findings
+
+
+def dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in sorted(findings, key=lambda f: (f.start, f.end, f.code)):
+        ident = (f.code, f.start, f.end, f.message)
+        if ident not in seen:
+            seen.add(ident)
+            out.append(f)
+    return out
+
+
+def locate(source: SourceFile, findings: list[Finding]) -> list[Finding]:
+    """Fill in path, line and column (1-based; columns in characters)."""
+    for f in findings:
+        f.path = source.path
+        f.line, f.column = source.position(f.start)
+        f.end_line, f.end_column = source.position(f.end)
+    return findings
+
+
+@dataclass
+class FixResult:
+    source: SourceFile  # the fixed source (the input itself when nothing changed)
+    applied: list[Finding] = field(default_factory=list)
+    remaining: list[Finding] = field(default_factory=list)  # findings of the fixed text
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.applied)
+
+
+def applicable(finding: Finding, unsafe: bool) -> bool:
+    if finding.fix is None:
+        return False
+    return unsafe or finding.fix.applicability is Applicability.SAFE
+
+
+def fix(source: SourceFile, catalogue: Catalogue, unsafe: bool = False) -> FixResult:
+    """Apply fixes until none is left, verifying each pass; unverifiable fixes are dropped.
+
+    A pass is kept only if the new text parses with no more errors than before. When a whole
+    pass fails, its fixes are tried one by one, so one bad fix does not block the others.
+    If a rule's fixes never settle (a second run would change the text again), the whole
+    run starts over from the original text without that rule's fixes. Dropped fixes become
+    plain findings with a reason in ``remaining``.
+    """
+    blocked: dict[str, str] = {}
+    while True:
+        result, unsettled = _fix_pass(source, catalogue, unsafe, blocked)
+        if not unsettled:
+            return result
+        blocked.update((code, "fixing it again would change the code again") for code in unsettled)
+
+
+def _fix_pass(source: SourceFile, catalogue: Catalogue, unsafe: bool, blocked: dict[str, str]):
+    result = FixResult(source=source)
+    dropped: dict[tuple, str] = {}
+    current = source
+    tree = parse(current) if catalogue.may_match(current.content, current.language) else None
+
+    def candidates_of(findings):
+        return [f for f in findings if applicable(f, unsafe) and f.code not in blocked
+                and fix_key(current, f) not in dropped]
+
+    for _ in range(MAX_PASSES):
+        findings = lint(current, catalogue, tree) if tree is not None else []
+        candidates = candidates_of(findings)
+        if not candidates:
+            break
+        accepted, _ = select_compatible(candidates)
+        outcome = _try_apply(current, tree, accepted)
+        if outcome is not None:
+            current, tree = outcome
+            result.applied.extend(accepted)
+            continue
+        for finding in accepted:
+            single = _try_apply(current, tree, [finding])
+            if single is None:
+                dropped[fix_key(current, finding)] = "the fixed code would not parse"
+                continue
+            current, tree = single
+            result.applied.append(finding)
+            break  # offsets of the remaining fixes are stale; re-lint first
+    else:
+        unsettled = {f.code for f in candidates_of(lint(current, catalogue, tree))}
+        if unsettled:
+            return result, unsettled
+    remaining = lint(current, catalogue, tree) if tree is not None else []
+    for f in remaining:
+        reason = blocked.get(f.code) or dropped.get(fix_key(current, f))
+        if reason and f.fix is not None and applicable(f, unsafe):
+            f.fix, f.no_fix_reason = None, f"fix dropped: {reason}"
+    result.source = current
+    result.remaining = remaining
+    return result, set()
+
+
+def fix_key(source: SourceFile, finding: Finding) -> tuple:
+    return (finding.code, source.content[finding.start:finding.end])
+
+
+def _try_apply(current: SourceFile, tree, findings: list[Finding]):
+    edits = [e for f in findings for e in f.fix.edits]
+    content = apply_edits(current.content, edits)
+    if content == current.content:
+        return None
+    candidate = current.with_content(content)
+    new_tree = parse(candidate)
+    if not verified(tree, new_tree):
+        return None
+    return candidate, new_tree

@@ -1,0 +1,175 @@
+"""What a rule is: documentation, examples, a query, and a function that turns matches into findings."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import ClassVar, Iterable
+
+from migrator.core.languages import LANGUAGES, error_nodes, is_typescript
+from migrator.core.model import Applicability, Edit, Finding, Fix
+from migrator.js.resolve import CLIENT_LITERALS, Resolver
+
+DOCS_URL = "https://docs.docker.com/extensions/extensions-sdk/dev/api/overview/"
+
+
+@dataclass(frozen=True)
+class Example:
+    """Code a rule must (``Invalid``) or must not (``Valid``) flag, run by the test suite.
+
+    ``filename`` picks the grammar. ``fixed`` is the expected text after ``ddmigrate fix``
+    (with ``--unsafe-fixes`` when ``unsafe`` is set); ``None`` means "no change".
+    """
+
+    code: str
+    filename: str = "example.ts"
+    fixed: str | None = None
+    findings: int = 1
+    fix: str = "safe"  # the fix label every finding of this example must carry
+    unsafe: bool = False
+
+
+def Valid(code: str, filename: str = "example.ts") -> Example:
+    return Example(code=code, filename=filename, findings=0, fix="none")
+
+
+def Invalid(code: str, fixed: str | None = None, *, filename: str = "example.ts", findings: int = 1,
+            fix: str | None = None, unsafe: bool = False) -> Example:
+    if fix is None:
+        fix = "safe" if fixed is not None and not unsafe else ("unsafe" if unsafe else "none")
+    return Example(code=code, filename=filename, fixed=fixed, findings=findings, fix=fix, unsafe=unsafe)
+
+
+class Context:
+    """One parsed source as rules see it, with helpers to build findings and edits."""
+
+    def __init__(self, source, tree, quote_avoid: str = "") -> None:
+        self.source = source
+        # Inside an HTML attribute quoted with `"`, new string literals use the other quote.
+        self.quote_avoid = quote_avoid
+        self.tree = tree
+        self.content: bytes = source.content
+        self._resolver: Resolver | None = None
+        self._error_ranges: list[tuple[int, int]] | None = None
+        self._quote: str | None = None
+
+    @property
+    def language(self) -> str:
+        return self.source.language
+
+    @property
+    def typescript(self) -> bool:
+        return is_typescript(self.source.language)
+
+    @property
+    def resolver(self) -> Resolver:
+        if self._resolver is None:
+            self._resolver = Resolver(self.tree.root_node)
+        return self._resolver
+
+    def preferred_quote(self) -> str:
+        """The quote most string literals in this file use (double when there are none)."""
+        if self._quote is None:
+            single = double = 0
+            stack = [self.tree.root_node]
+            while stack:
+                node = stack.pop()
+                if node.type == "string":
+                    if self.content[node.start_byte:node.start_byte + 1] == b"'":
+                        single += 1
+                    else:
+                        double += 1
+                elif node.child_count:
+                    stack.extend(node.children)
+            self._quote = "'" if single > double else '"'
+            if self._quote == self.quote_avoid:
+                self._quote = "'" if self._quote == '"' else '"'
+        return self._quote
+
+    def indent_unit(self) -> str:
+        """One level of indentation as this file writes it (two spaces when it cannot tell)."""
+        widths = []
+        for line in self.content.split(b"\n")[:400]:
+            stripped = line.lstrip(b" \t")
+            if not stripped.strip() or len(stripped) == len(line):
+                continue
+            if line.startswith(b"\t"):
+                return "\t"
+            widths.append(len(line) - len(stripped))
+        return " " * min(widths) if widths and min(widths) <= 8 else "  "
+
+    def text(self, node) -> str:
+        return self.content[node.start_byte:node.end_byte].decode("utf-8")
+
+    def error_ranges(self) -> list[tuple[int, int]]:
+        """Byte ranges the parser could not read (tree-sitter ERROR and MISSING nodes)."""
+        if self._error_ranges is None and not hasattr(self.tree, "root_node"):
+            # LibCST either parses a whole module or nothing: the whole file is off limits.
+            self._error_ranges = [] if self.tree.module is not None else [(0, len(self.content))]
+        if self._error_ranges is None:
+            self._error_ranges = [(n.start_byte, n.end_byte) for n in error_nodes(self.tree)]
+        return self._error_ranges
+
+    def touches_error(self, start: int, end: int) -> bool:
+        return any(s <= end and start <= e for s, e in self.error_ranges())
+
+    def finding(self, rule: Rule, node, message: str, *, edits: Iterable[Edit] = (),
+                applicability: Applicability = Applicability.SAFE, no_fix_reason: str | None = None,
+                fix_note: str = "") -> Finding:
+        """A finding at a tree-sitter ``node``; no fix when it would touch unparsable code."""
+        if node.has_error and no_fix_reason is None and edits:
+            no_fix_reason = "the code around it has a syntax error, so it is not edited"
+        return self.finding_at(rule, node.start_byte, node.end_byte, message, edits=edits,
+                               applicability=applicability, no_fix_reason=no_fix_reason, fix_note=fix_note)
+
+    def finding_at(self, rule: Rule, start: int, end: int, message: str, *, edits: Iterable[Edit] = (),
+                   applicability: Applicability = Applicability.SAFE, no_fix_reason: str | None = None,
+                   fix_note: str = "") -> Finding:
+        """A finding at byte offsets ``[start, end)`` of the content (for parsers without nodes)."""
+        edits = tuple(edits)
+        fix = None
+        if edits and no_fix_reason is None:
+            low = min(min(e.start for e in edits), start)
+            high = max(max(e.end for e in edits), end)
+            if self.touches_error(low, high):
+                no_fix_reason = "the code around it has a syntax error, so it is not edited"
+            else:
+                fix = Fix(edits, applicability, fix_note)
+        return Finding(rule=rule.name, code=rule.code, message=message, start=start, end=end,
+                       fix=fix, no_fix_reason=no_fix_reason)
+
+
+class Rule:
+    """Base class of every rule. A rule's docstring is its documentation (``ddmigrate explain``).
+
+    Subclasses set the class attributes and implement ``on_match`` (called for each match of
+    ``query``, with captures by name) and/or ``check`` (called once per file).
+    """
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    # The best fix the rule can offer: "safe", "unsafe", "sometimes" (depends on the code) or "none".
+    fixable: ClassVar[str] = "none"
+    url: ClassVar[str] = DOCS_URL
+    aliases: ClassVar[tuple[str, ...]] = ()
+    languages: ClassVar[frozenset[str]] = frozenset(LANGUAGES)
+    # A file that contains none of these byte strings cannot hold a finding and is not parsed.
+    literals: ClassVar[tuple[bytes, ...]] = CLIENT_LITERALS
+    # Method names whose calls (`<object>.<method>(...)`) the rule wants to see: ``on_match``
+    # gets the captures "call", "method" and "object" (also under "client" and "cli").
+    methods: ClassVar[frozenset[str]] = frozenset()
+    # Or a tree-sitter query of its own, valid in every grammar in ``languages``.
+    query: ClassVar[str] = ""
+    valid: ClassVar[tuple[Example, ...]] = ()
+    invalid: ClassVar[tuple[Example, ...]] = ()
+
+    def on_match(self, ctx: Context, captures: dict[str, list]) -> Iterable[Finding]:
+        return ()
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        return ()
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or cls.summary)

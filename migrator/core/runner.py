@@ -1,0 +1,277 @@
+"""From paths to results: discover, read bytes, lint or fix each file, write atomically."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass, field
+
+from migrator.core import cache as cache_module
+from migrator.core import engine
+from migrator.core.languages import language_for_path
+from migrator.core.discover import Candidate, discover
+from migrator.core.model import FileError, Finding
+from migrator.core.source import SourceError, SourceFile
+from migrator.core.writer import WriteError, write_atomic
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)  # after fixing, what remains
+    applied: list[Finding] = field(default_factory=list)
+    original: bytes = b""
+    fixed: bytes | None = None  # new bytes when fixing changed something
+    written: bool = False
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.files for f in r.findings]
+
+    @property
+    def applied(self) -> list[Finding]:
+        return [f for r in self.files for f in r.applied]
+
+    @property
+    def changed_files(self) -> list[FileResult]:
+        return [r for r in self.files if r.fixed is not None]
+
+
+@dataclass
+class Options:
+    fix: bool = False
+    unsafe: bool = False
+    write: bool = False  # fix in place (fix without --diff/--check)
+    cache: object = None  # a cache.Cache, or None
+    path_rules: object = None  # a config.PathRules, or None
+    jobs: int = 0  # worker processes; 0 chooses by the number of files to parse
+    progress: object = None  # called with the number of files done since the last call
+    on_start: object = None  # called with the number of files found, before any is read
+
+
+# Parsing is what costs; below this many files to parse, a process pool costs more than it saves.
+POOL_THRESHOLD = 48
+# A file that mentions the client and is larger than this (a minified bundle, generated code)
+# is reported and skipped: analysing it costs about 180 MB of memory per MiB.
+MAX_ANALYSED_BYTES = 1 << 20
+
+
+def process(path: str, raw: bytes, catalogue: engine.Catalogue, options: Options,
+            language: str | None = None) -> FileResult | FileError:
+    """Lint (and maybe fix) one file's bytes. Never raises for bad input: returns a FileError."""
+    try:
+        source = SourceFile.from_bytes(path, raw, language)
+    except SourceError as exc:
+        return FileError(path, str(exc))
+    if len(raw) > MAX_ANALYSED_BYTES and catalogue.may_match(source.content, source.language):
+        return FileError(path, f"is too large to analyse ({len(raw) / 2**20:.1f} MiB; the limit is "
+                               f"{MAX_ANALYSED_BYTES >> 20} MiB); skipped (a bundle or generated file? "
+                               f"list it in extend-exclude)")
+    try:
+        if not options.fix:
+            findings = engine.lint(source, catalogue)
+            # Keep the bytes only where a code frame needs them: a large tree must not stay in memory.
+            return FileResult(path, findings, original=raw if findings else b"")
+        outcome = engine.fix(source, catalogue, unsafe=options.unsafe)
+    except RecursionError:
+        return FileError(path, "is nested too deeply to analyse")
+    except Exception as exc:  # a bug in a rule must not stop the other files
+        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return FileError(path, f"internal error while analysing it ({detail}); please report this")
+    keep = outcome.changed or outcome.remaining
+    result = FileResult(path, outcome.remaining, outcome.applied, original=raw if keep else b"")
+    if outcome.changed:
+        result.fixed = outcome.source.raw
+    return result
+
+
+def run(paths: list[str], catalogue: engine.Catalogue, options: Options) -> RunResult:
+    """Discover, read, pre-filter (and consult the cache) in this process; parse in a pool
+    when enough files survive the pre-filter; write and report in input order."""
+    items = list(discover(paths, path_rules=options.path_rules))
+    if options.on_start is not None:
+        options.on_start(len(items))
+    slots: list = [None] * len(items)
+    work: list[tuple] = []
+    for index, item in enumerate(items):
+        if isinstance(item, FileError):
+            slots[index] = (None, item)
+            continue
+        file_catalogue = _catalogue_for(catalogue, options, item.path)
+        slot, raw, stat, key = _quick(item, file_catalogue, options)
+        if slot is not None:
+            slots[index] = slot
+            _tick(options)
+        else:
+            work.append((index, item.path, raw, stat, key, file_catalogue))
+    for (index, path, raw, stat, key, _), outcome in zip(work, _process_all(work, options)):
+        slots[index] = _finish(path, raw, stat, key, outcome, catalogue, options)
+        _tick(options)
+    run_result = RunResult()
+    for outcome, error in slots:
+        if error is not None:
+            run_result.errors.append(error)
+        if outcome is not None:
+            run_result.files.append(outcome)
+    if options.cache is not None:
+        options.cache.save()
+    return run_result
+
+
+def _tick(options: Options) -> None:
+    if options.progress is not None:
+        options.progress(1)
+
+
+_CATALOGUES: dict = {}
+
+
+def _catalogue_for(catalogue: engine.Catalogue, options: Options, path: str) -> engine.Catalogue:
+    """The catalogue less the rules that `per-file-ignores` turns off for ``path``."""
+    ignored = options.path_rules.ignored_rules(path) if options.path_rules is not None else []
+    if not ignored:
+        return catalogue
+    key = (id(catalogue), tuple(sorted(ignored)))
+    if key not in _CATALOGUES:
+        from migrator.core.registry import matches
+
+        _CATALOGUES[key] = catalogue.subset([r for r in catalogue.rules if not any(matches(r, i) for i in ignored)])
+    return _CATALOGUES[key]
+
+
+def _quick(candidate: Candidate, catalogue: engine.Catalogue, options: Options):
+    """(slot, raw, stat, key): a finished slot when no parsing is needed, else what parsing needs."""
+    path = candidate.path
+    cache = options.cache
+    stat = key = None
+    if cache is not None:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            stat = None
+        key = cache.key_by_stat(path, stat) if stat is not None else None
+        cached = cache.get(key) if key is not None else None
+        if cached is not None and not cached:
+            return (FileResult(path, []), None), b"", stat, key
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        return (None, FileError(path, f"cannot be read: {exc.strerror or exc}")), b"", None, None
+    language = language_for_path(path)
+    if cache is not None:
+        key = cache_module.content_key(raw, language or "", ",".join(r.code for r in catalogue.rules))
+        cached = cache.get(key)
+        if cached is not None and not (options.fix and cached):
+            for finding in cached:
+                finding.path = path
+            return (FileResult(path, cached, original=raw if cached else b""), None), raw, stat, key
+    if language is None or not catalogue.may_match(raw, language):
+        # Nothing to parse: the cheap checks (encoding, binary) still run here.
+        outcome = process(path, raw, catalogue, options)
+        return _finish(path, raw, stat, key, outcome, catalogue, options), raw, stat, key
+    return None, raw, stat, key
+
+
+def _finish(path, raw, stat, key, outcome, catalogue, options: Options):
+    if isinstance(outcome, FileError):
+        return None, outcome
+    if options.cache is not None and key is not None and not options.fix:
+        options.cache.put(path, stat, key, outcome.findings)
+    elif options.cache is not None and key is not None and not outcome.findings and outcome.fixed is None:
+        options.cache.put(path, stat, key, [])
+    if options.write and outcome.fixed is not None:
+        try:
+            write_atomic(path, raw, outcome.fixed)
+            outcome.written = True
+        except WriteError as exc:
+            # Nothing was written: report what the file on disk still holds.
+            unfixed = process(path, raw, catalogue, Options())
+            return (unfixed if isinstance(unfixed, FileResult) else None), FileError(path, str(exc))
+    return outcome, None
+
+
+def _process_all(work: list[tuple], options: Options) -> list:
+    jobs = options.jobs or (os.cpu_count() or 1)
+    if jobs <= 1 or len(work) < (POOL_THRESHOLD if not options.jobs else 2):
+        return [process(path, raw, cat, options) for _, path, raw, _, _, cat in work]
+    return _in_pool(work, options, jobs)
+
+
+def _in_pool(work: list[tuple], options: Options, jobs: int) -> list:
+    """Parse in worker processes, results in input order. A worker that dies (a crash in a
+    parser, say) costs only the file it was on: the rest is retried one file at a time."""
+    import concurrent.futures as futures
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    plain = _plain(options)
+    tasks = [(path, raw, tuple(r.code for r in cat.rules), cat.report_unused_ignores, plain)
+             for _, path, raw, _, _, cat in work]
+    results: list = [None] * len(tasks)
+    chunk = max(1, min(64, len(tasks) // (jobs * 4)))
+    try:
+        with futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init) as pool:
+            for index, outcome in enumerate(pool.map(_work, tasks, chunksize=chunk)):
+                results[index] = outcome
+    except futures.process.BrokenProcessPool:
+        pass
+    for index, task in enumerate(tasks):
+        if results[index] is None:
+            results[index] = _isolated(task, context)
+    return results
+
+
+def _isolated(task, context):
+    import concurrent.futures as futures
+
+    try:
+        with futures.ProcessPoolExecutor(1, mp_context=context, initializer=_worker_init) as pool:
+            return pool.submit(_work, task).result()
+    except futures.process.BrokenProcessPool:
+        return FileError(task[0], "internal error: the worker process analysing it crashed; please report this")
+
+
+def _worker_init() -> None:
+    """In a worker. Ctrl-C reaches the whole process group: the main process alone handles it
+    and winds the pool down (a worker interrupted while idle printed a traceback, or, holding
+    the task queue's lock, hung the pool). And a worker whose main process is gone (killed
+    with SIGTERM or SIGKILL) exits instead of waiting for work forever."""
+    import signal
+    import threading
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _plain(options: Options) -> Options:
+    """The options a worker needs (no cache, no callbacks: those stay in this process)."""
+    return Options(fix=options.fix, unsafe=options.unsafe)
+
+
+_WORKER_CATALOGUES: dict = {}
+
+
+def _work(task):
+    path, raw, codes, report_unused, options = task
+    key = (codes, report_unused)
+    if key not in _WORKER_CATALOGUES:
+        from migrator.core.registry import all_rules
+
+        _WORKER_CATALOGUES[key] = engine.Catalogue([r for r in all_rules() if r.code in codes],
+                                                   report_unused_ignores=report_unused)
+    return process(path, raw, _WORKER_CATALOGUES[key], options)

@@ -1,0 +1,41 @@
+"""Running a rule's own examples: the catalogue cannot ship a rule whose examples fail."""
+
+from __future__ import annotations
+
+from migrator.core.engine import Catalogue, fix, lint
+from migrator.core.rule import Example, Rule
+from migrator.core.source import SourceFile
+
+
+class ExampleFailure(AssertionError):
+    pass
+
+
+def run_example(rule: Rule, example: Example, catalogue: Catalogue | None = None) -> None:
+    """Check one example of ``rule`` with the whole catalogue (rules report for each other:
+    an exec call with a pipe is a chained-shell-command finding); raise ExampleFailure."""
+    if catalogue is None:
+        from migrator.core.registry import all_rules
+
+        catalogue = Catalogue(all_rules(), report_unused_ignores=True)
+    source = SourceFile.from_bytes(example.filename, example.code.encode("utf-8"))
+    findings = [f for f in lint(source, catalogue) if f.code == rule.code]
+    if len(findings) != example.findings:
+        raise ExampleFailure(
+            f"{rule.name}: expected {example.findings} finding(s), got {len(findings)} in:\n{example.code}\n"
+            + "\n".join(f"  {f.line}:{f.column} {f.message} [{f.fix_label}] {f.no_fix_reason or ''}" for f in findings)
+        )
+    wrong = [f for f in findings if f.fix_label != example.fix]
+    if wrong:
+        raise ExampleFailure(
+            f"{rule.name}: expected fix {example.fix!r}, got "
+            + ", ".join(f"{f.fix_label!r} ({f.no_fix_reason})" for f in wrong) + f" in:\n{example.code}"
+        )
+    result = fix(source, catalogue, unsafe=example.unsafe)
+    expected = example.fixed if example.fixed is not None else example.code
+    actual = result.source.content.decode("utf-8")
+    if actual != expected:
+        raise ExampleFailure(f"{rule.name}: fix of\n{example.code}\ngave\n{actual}\nexpected\n{expected}")
+    again = fix(result.source, catalogue, unsafe=example.unsafe)
+    if again.changed:
+        raise ExampleFailure(f"{rule.name}: fixing twice changed the output again:\n{actual}")

@@ -1,0 +1,85 @@
+"""chained-shell-command: a command string that needs a shell (pipes, chaining, redirections)."""
+
+from __future__ import annotations
+
+from migrator.core.rule import Invalid, Rule, Valid
+
+
+class ChainedShellCommand(Rule):
+    """
+    ## What it does
+    Reports command strings that hold shell syntax: `|`, `||`, `&&`, `;`, `&`, `$(...)`,
+    backticks, redirections (`>`, `>>`, `<`, `2>&1`, `<<`), subshells, comments, and newlines
+    between commands. It covers the deprecated single-string exec calls
+    (`execInVMExtension`, `execHostCmd`, `execInContainer`, `execDockerCmd`) and v1
+    `cli.exec(cmd, args)` calls already written with such strings.
+
+    ## Why is this bad?
+    The v0 calls passed the string to a shell. v1 `exec(cmd, args)` runs the program with an
+    argv and no shell, so a pipe or `&&` reaches the program as a literal argument: the call
+    still compiles, then silently does something else. Docker's documentation says it
+    plainly: you cannot chain commands in one exec call.
+
+    ## Example
+    ```ts
+    const out = await ddClient.backend.execInVMExtension("ps aux | grep nginx");
+    ```
+
+    ## Use instead
+    Run one exec per command and pass results on in JavaScript:
+    ```ts
+    const ps = await ddClient.extension.vm!.cli.exec("ps", ["aux"]);
+    const lines = ps.lines().filter((line) => line.includes("nginx"));
+    ```
+    Or, inside the Linux backend container only, run the script explicitly with a shell:
+    ```ts
+    const out = await ddClient.extension.vm!.cli.exec("sh", ["-c", "ps aux | grep nginx"]);
+    ```
+
+    ## Fix safety
+    Never fixed as safe. For backend-container (VM) calls an unsafe fix runs the original
+    script, exactly as written, through `sh -c`. Host commands get no fix at all: the host
+    may be Windows, where there is no `sh`. An explicit shell (`sh -c`, `bash -c`,
+    `powershell -Command`) is the legitimate way to run a script and is not reported.
+
+    ## References
+    - https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/
+    - https://docs.docker.com/reference/api/extensions-sdk/ExtensionCli/
+    """
+
+    code = "DD210"
+    name = "chained-shell-command"
+    summary = "a command string uses shell syntax that v1 exec (no shell) would pass literally"
+    fixable = "unsafe"
+    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
+
+    valid = (
+        Valid("await ddClient.extension.vm?.cli.exec('sh', ['-c', 'ps aux | grep nginx']);\n"),
+        Valid("await ddClient.extension.host?.cli.exec('powershell', ['-Command', 'Get-Process | Select -First 1']);\n"),
+        Valid("await ddClient.extension.vm?.cli.exec('grep', ['a|b', 'file']);\n"),
+    )
+
+    invalid = tuple(
+        [Invalid(
+            f"await ddClient.backend.execInVMExtension('{script}');\n",
+            f"await ddClient.extension.vm!.cli.exec('sh', ['-c', '{script}']);\n",
+            unsafe=True,
+        ) for script in (
+            "ps aux | grep nginx", "make || true", "cd /data && ls", "a; b", "sleep 10 &",
+            "echo $(date)", "echo `date`", "ls > out.txt", "ls >> out.txt", "cat < in.txt",
+            "ls 2>&1", "cat <<EOF", "(cd /x; ls)", "ls # list", "a && b | c > d 2>&1",
+        )]
+        + [
+            Invalid(
+                "await ddClient.backend.execInVMExtension(`ls\\nrm -rf /tmp/x`);\n",
+                "await ddClient.extension.vm!.cli.exec(\"sh\", [\"-c\", `ls\\nrm -rf /tmp/x`]);\n",
+                unsafe=True,
+            ),
+            Invalid("await window.ddClient.execHostCmd('kubectl get nodes | wc -l');\n"),
+            Invalid("await ddClient.backend.execInContainer(id, 'ls | head');\n"),
+            Invalid("await ddClient.execDockerCmd('logs', id, '| tail');\n"),
+            Invalid("await ddClient.extension.vm?.cli.exec('ls', ['-l', '|', 'grep', 'x']);\n"),
+            Invalid("await ddClient.extension.vm?.cli.exec('ls', ['-l | grep x']);\n"),
+            Invalid("await ddClient.docker.cli.exec('ps | grep x', []);\n"),
+        ]
+    )

@@ -1,0 +1,256 @@
+"""docker-list, toast, navigate, open-external: v0 client members that moved to a v1 object.
+
+These are plain member moves (`ddClient.toastSuccess(msg)` becomes
+`ddClient.desktopUI.toast.success(msg)`), so one table drives them all; each family is
+its own rule for selection, suppression and documentation.
+"""
+
+from __future__ import annotations
+
+from migrator.core.model import Edit
+from migrator.js.resolve import Kind
+from migrator.core.rule import Invalid, Rule, Valid
+
+# v0 member -> v1 path from the client (None: no v1 equivalent).
+DOCKER_LIST = {"listContainers": "docker.listContainers", "listImages": "docker.listImages"}
+TOAST = {
+    "toastSuccess": "desktopUI.toast.success",
+    "toastWarning": "desktopUI.toast.warning",
+    "toastError": "desktopUI.toast.error",
+}
+NAVIGATE = {
+    "navigateToContainers": "desktopUI.navigate.viewContainers",
+    "navigateToContainer": "desktopUI.navigate.viewContainer",
+    "navigateToContainerLogs": "desktopUI.navigate.viewContainerLogs",
+    "navigateToContainerInspect": "desktopUI.navigate.viewContainerInspect",
+    "navigateToContainerStats": "desktopUI.navigate.viewContainerStats",
+    "navigateToImages": "desktopUI.navigate.viewImages",
+    "navigateToImage": "desktopUI.navigate.viewImage",
+    "navigateToVolumes": "desktopUI.navigate.viewVolumes",
+    "navigateToVolume": "desktopUI.navigate.viewVolume",
+    # From the earliest SDK previews; no type package has them and v1 has no equivalent.
+    "navigateToRoute": None,
+    "navigateToDevEnvironments": None,
+}
+# v0 members whose v1 replacement returns Promise<void> where v0 returned void.
+NOW_ASYNC = frozenset({"navigateToContainers", "navigateToImages", "navigateToVolumes", "navigateToVolume"})
+OPEN_EXTERNAL = {"openExternal": "host.openExternal"}
+
+
+class _MemberMove(Rule):
+    table: dict[str, str | None] = {}
+    fixable = "safe"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.table:
+            cls.methods = frozenset(cls.table)
+
+    def on_match(self, ctx, captures):
+        if ctx.resolver.kind(captures["client"][0]) is not Kind.CLIENT:
+            return
+        method = captures["method"][0]
+        name = ctx.text(method)
+        target = self.table[name]
+        if target is None:
+            yield ctx.finding(self, captures["call"][0],
+                              f"`{name}()` is from an early preview of the extension API and has no v1 equivalent",
+                              no_fix_reason="there is no v1 replacement; remove the call or link to the page another way")
+            return
+        message = f"`{name}()` is deprecated; use `{target}()`" + self.note(name)
+        yield ctx.finding(self, captures["call"][0], message, edits=[Edit(method.start_byte, method.end_byte, target)])
+
+    def note(self, name: str) -> str:
+        return ""
+
+
+class DockerList(_MemberMove):
+    """
+    ## What it does
+    Moves `ddClient.listContainers(options)` and `ddClient.listImages(options)` to
+    `ddClient.docker.listContainers(options)` and `ddClient.docker.listImages(options)`.
+
+    ## Why is this bad?
+    The top-level list methods belong to the deprecated v0 API and will be removed. The v1
+    `docker` object takes the same options and returns the same result.
+
+    ## Example
+    ```ts
+    const containers = await ddClient.listContainers({ all: true });
+    ```
+
+    ## Use instead
+    ```ts
+    const containers = await ddClient.docker.listContainers({ all: true });
+    ```
+
+    ## Fix safety
+    Safe: same arguments, same result.
+
+    ## References
+    - https://docs.docker.com/extensions/extensions-sdk/dev/api/docker/
+    """
+
+    code = "DD301"
+    name = "docker-list"
+    summary = "`listContainers`/`listImages` move to `docker.listContainers`/`docker.listImages`"
+    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/docker/"
+    table = DOCKER_LIST
+
+    valid = (
+        Valid("await ddClient.docker.listContainers({ all: true });\n"),
+        Valid("function listContainers() { return []; }\nlistContainers();\n"),
+        Valid("this.client.listContainers();\nawait docker.listImages();\n"),
+    )
+    invalid = (
+        Invalid("const c = await ddClient.listContainers({ all: true });\n",
+                "const c = await ddClient.docker.listContainers({ all: true });\n"),
+        Invalid("window.ddClient.listImages({ filters: JSON.stringify({ dangling: ['true'] }) });\n",
+                "window.ddClient.docker.listImages({ filters: JSON.stringify({ dangling: ['true'] }) });\n",
+                filename="images.js"),
+    )
+
+
+class Toast(_MemberMove):
+    """
+    ## What it does
+    Moves `toastSuccess`, `toastWarning` and `toastError` to `desktopUI.toast.success`,
+    `desktopUI.toast.warning` and `desktopUI.toast.error`.
+
+    ## Why is this bad?
+    The top-level toast methods belong to the deprecated v0 API and will be removed.
+
+    ## Example
+    ```ts
+    ddClient.toastSuccess("Saved");
+    ```
+
+    ## Use instead
+    ```ts
+    ddClient.desktopUI.toast.success("Saved");
+    ```
+
+    ## Fix safety
+    Safe: same argument, same behaviour.
+
+    ## References
+    - https://docs.docker.com/extensions/extensions-sdk/dev/api/dashboard/
+    """
+
+    code = "DD302"
+    name = "toast"
+    summary = "`toastSuccess/Warning/Error` move to `desktopUI.toast.success/warning/error`"
+    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/dashboard/"
+    table = TOAST
+
+    valid = (
+        Valid("ddClient.desktopUI.toast.success('ok');\n"),
+        Valid("import { toastError } from './ui';\ntoastError('x');\nnotifier.toastSuccess('y');\n"),
+    )
+    invalid = (
+        Invalid("ddClient.toastSuccess(`Saved ${name}`);\nddClient.toastWarning('careful');\nddClient.toastError(err.message);\n",
+                "ddClient.desktopUI.toast.success(`Saved ${name}`);\nddClient.desktopUI.toast.warning('careful');\n"
+                "ddClient.desktopUI.toast.error(err.message);\n",
+                findings=3),
+        Invalid("window.ddClient?.toastError('x');\n", "window.ddClient?.desktopUI.toast.error('x');\n", filename="a.jsx"),
+    )
+
+
+class Navigate(_MemberMove):
+    """
+    ## What it does
+    Moves every `navigateTo*` method of the client to its `desktopUI.navigate.view*`
+    replacement (`navigateToContainer(id)` becomes `desktopUI.navigate.viewContainer(id)`,
+    and so on for logs, inspect, stats, images, image, volumes and volume).
+
+    ## Why is this bad?
+    The `navigateTo*` methods belong to the deprecated v0 API and will be removed. The v1
+    methods take the same arguments; all of them return `Promise<void>`, including those
+    whose v0 version returned `void` (`navigateToContainers`, `navigateToImages`,
+    `navigateToVolumes`, `navigateToVolume`): the message says so where it matters.
+
+    `navigateToRoute` and `navigateToDevEnvironments`, from the earliest SDK previews, are in
+    no type package and have no v1 equivalent: they are reported without a fix.
+
+    ## Example
+    ```ts
+    ddClient.navigateToContainerLogs(id);
+    ```
+
+    ## Use instead
+    ```ts
+    ddClient.desktopUI.navigate.viewContainerLogs(id);
+    ```
+
+    ## Fix safety
+    Safe: same arguments and the same navigation.
+
+    ## References
+    - https://docs.docker.com/extensions/extensions-sdk/dev/api/dashboard-routes-navigation/
+    """
+
+    code = "DD303"
+    name = "navigate"
+    summary = "`navigateTo*` methods move to `desktopUI.navigate.view*`"
+    fixable = "sometimes"
+    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/dashboard-routes-navigation/"
+    table = NAVIGATE
+
+    def note(self, name: str) -> str:
+        return " (it returns `Promise<void>` where v0 returned `void`)" if name in NOW_ASYNC else ""
+
+    valid = (
+        Valid("await ddClient.desktopUI.navigate.viewContainer(id);\n"),
+        Valid("router.navigateToContainers();\nconst navigateToImages = () => 1;\nnavigateToImages();\n"),
+    )
+    invalid = (
+        Invalid("ddClient.navigateToContainers();\nawait ddClient.navigateToContainerLogs(id);\n",
+                "ddClient.desktopUI.navigate.viewContainers();\nawait ddClient.desktopUI.navigate.viewContainerLogs(id);\n",
+                findings=2),
+        Invalid("ddClient.navigateToImage(id, tag);\nddClient.navigateToVolume(volumeName);\n",
+                "ddClient.desktopUI.navigate.viewImage(id, tag);\nddClient.desktopUI.navigate.viewVolume(volumeName);\n",
+                findings=2),
+        Invalid("window.ddClient.navigateToRoute('/dev-envs');\n", filename="a.js"),
+        Invalid("window.ddClient.navigateToDevEnvironments();\n", filename="a.js"),
+    )
+
+
+class OpenExternal(_MemberMove):
+    """
+    ## What it does
+    Moves `ddClient.openExternal(url)` to `ddClient.host.openExternal(url)`.
+
+    ## Why is this bad?
+    The top-level `openExternal` belongs to the deprecated v0 API and will be removed.
+
+    ## Example
+    ```ts
+    ddClient.openExternal("https://docs.docker.com");
+    ```
+
+    ## Use instead
+    ```ts
+    ddClient.host.openExternal("https://docs.docker.com");
+    ```
+
+    ## Fix safety
+    Safe: same argument, same behaviour.
+
+    ## References
+    - https://docs.docker.com/reference/api/extensions-sdk/Host/
+    """
+
+    code = "DD304"
+    name = "open-external"
+    summary = "`openExternal(url)` moves to `host.openExternal(url)`"
+    url = "https://docs.docker.com/reference/api/extensions-sdk/Host/"
+    table = OPEN_EXTERNAL
+
+    valid = (
+        Valid("ddClient.host.openExternal('https://docker.com');\n"),
+        Valid("shell.openExternal('https://docker.com');\n"),
+    )
+    invalid = (
+        Invalid("<a onClick={() => ddClient.openExternal(url)}>docs</a>;\n",
+                "<a onClick={() => ddClient.host.openExternal(url)}>docs</a>;\n", filename="Link.tsx"),
+    )

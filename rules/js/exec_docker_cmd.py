@@ -1,0 +1,127 @@
+"""exec-docker-cmd: ``execDockerCmd(cmd, ...args)`` to ``docker.cli.exec(cmd, [args])``."""
+
+from __future__ import annotations
+
+from migrator.js.access import arguments_of
+from migrator.js.command import Unknown, array_source, read_command, word_source
+from migrator.migration.execs import DOCKER, Outcome, _refused, arguments_edit, finding
+from migrator.core.model import Applicability, Edit
+from migrator.js.resolve import Kind
+from migrator.core.rule import Invalid, Rule, Valid
+
+
+class ExecDockerCmd(Rule):
+    """
+    ## What it does
+    Rewrites `ddClient.execDockerCmd(cmd, ...args)` to `ddClient.docker.cli.exec(cmd, [args])`.
+
+    ## Why is this bad?
+    `execDockerCmd` belongs to the deprecated v0 API and will be removed. Its variadic
+    arguments were each split by a shell, so `execDockerCmd("images", "--format", '"{{json .}}"')`
+    passed `{{json .}}` without the quotes. The v1 call takes one argv array and runs no
+    shell; each argument is split here as the shell split it.
+
+    ## Example
+    ```ts
+    const images = await ddClient.execDockerCmd("images", "--format", '"{{json .}}"');
+    ```
+
+    ## Use instead
+    ```ts
+    const images = await ddClient.docker.cli.exec("images", ["--format", "{{json .}}"]);
+    ```
+
+    ## Fix safety
+    Safe when every argument is a static string. An argument that is a variable or holds a
+    template substitution is kept as one argument, but the shell also split its value: that
+    fix is unsafe. A spread argument (`...args`) is reported without a fix.
+
+    ## References
+    - https://docs.docker.com/extensions/extensions-sdk/dev/api/docker/
+    - https://docs.docker.com/reference/api/extensions-sdk/DockerCommand/
+    """
+
+    code = "DD204"
+    name = "exec-docker-cmd"
+    summary = "`execDockerCmd(cmd, ...args)` moves to `docker.cli.exec(cmd, [args])`"
+    fixable = "sometimes"
+    methods = frozenset({"execDockerCmd"})
+    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/docker/"
+
+    def on_match(self, ctx, captures):
+        call = captures["call"][0]
+        if ctx.resolver.kind(captures["client"][0]) is not Kind.CLIENT:
+            return
+        method = captures["method"][0]
+        message = "`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])`"
+        args = arguments_of(call)
+        outcome = self._plan(ctx, message, args)
+        if outcome.no_fix_reason is None and outcome.rule is self:
+            items = outcome.edits
+            inside = f"{items[0]}, {array_source(items[1:])}"
+            outcome.edits = [Edit(method.start_byte, method.end_byte, "docker.cli.exec"),
+                             arguments_edit(call, inside)]
+        yield finding(ctx, outcome, call)
+
+    def _plan(self, ctx, message, args) -> Outcome:
+        if not args:
+            return Outcome(self, message, [], no_fix_reason="the call has no command")
+        items, notes, unsafe = [], [], False
+        for position, arg in enumerate(args):
+            if arg.type == "spread_element":
+                return Outcome(self, message, [], no_fix_reason="a spread argument's values cannot be split here")
+            try:
+                command = read_command(ctx, arg)
+            except Unknown:
+                # A whole argument that is an expression was shell-split at run time.
+                items.append(ctx.text(arg))
+                notes.append(f"`{ctx.text(arg)}`")
+                unsafe = True
+                continue
+            if position:
+                # Each argument followed the command word: `a=b` there is not an assignment.
+                command.segments.insert(0, "_ ")
+            analysis = command.analysis
+            words = analysis.words[1:] if position else analysis.words
+            if analysis.syntax_errors:
+                return Outcome(self, message, [], no_fix_reason=f"an argument is not valid shell: {analysis.syntax_errors[0].message}")
+            if analysis.operators or analysis.expansions:
+                from migrator.migration.execs import chained_rule, expansion_rule
+
+                rule = chained_rule() if analysis.operators else expansion_rule()
+                return _refused(ctx, rule, command, analysis.operators or analysis.expansions, DOCKER, None)
+            if analysis.substitution_problems:
+                return Outcome(self, message, [], no_fix_reason=analysis.substitution_problems[0].message)
+            if command.substitutions:
+                unsafe = True
+                notes.extend(f"`${{{ctx.text(e)}}}`" for e in command.substitutions)
+            items.extend(word_source(ctx, command, w) for w in words)
+        if not items:
+            return Outcome(self, message, [], no_fix_reason="the command is empty")
+        if notes:
+            message += (f" ({', '.join(notes)} now reach the program as one argument each: the shell also split"
+                        " their values)")
+        return Outcome(self, message, items, Applicability.UNSAFE if unsafe else Applicability.SAFE)
+
+    valid = (
+        Valid("await ddClient.docker.cli.exec('ps', ['-a']);\n"),
+        Valid("const cli = { execDockerCmd: (...a: string[]) => a };\ncli.execDockerCmd('ps');\n"),
+    )
+
+    invalid = (
+        Invalid(
+            "const images = await ddClient.execDockerCmd(\"images\", \"--format\", '\"{{json .}}\"');\n",
+            "const images = await ddClient.docker.cli.exec(\"images\", [\"--format\", \"{{json .}}\"]);\n",
+        ),
+        Invalid(
+            "window.ddClient.execDockerCmd('ps', '-a --filter', 'label=com.example=1');\n",
+            "window.ddClient.docker.cli.exec('ps', ['-a', '--filter', 'label=com.example=1']);\n",
+            filename="list.js",
+        ),
+        Invalid(
+            "await ddClient.execDockerCmd('rm', '-f', containerId);\n",
+            "await ddClient.docker.cli.exec('rm', ['-f', containerId]);\n",
+            unsafe=True,
+        ),
+        Invalid("await ddClient.execDockerCmd('ps', ...flags);\n"),
+    )

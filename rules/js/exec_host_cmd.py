@@ -1,0 +1,97 @@
+"""exec-host-cmd: ``execHostCmd(str)`` to ``extension.host.cli.exec(cmd, args)``."""
+
+from __future__ import annotations
+
+from migrator.js.access import arguments_of
+from migrator.migration.execs import HOST, finding, member_path, plan_exec, words_edit
+from migrator.core.model import Edit
+from migrator.js.resolve import Kind
+from migrator.core.rule import Invalid, Rule, Valid
+
+
+class ExecHostCmd(Rule):
+    """
+    ## What it does
+    Rewrites `ddClient.execHostCmd(command)` to `ddClient.extension.host.cli.exec(cmd, [args])`,
+    splitting the command string as the shell did.
+
+    ## Why is this bad?
+    `execHostCmd` belongs to the deprecated v0 API and will be removed. It ran one command
+    string through the host's shell; v1 `exec(cmd, args)` runs the binary shipped in the
+    extension's `host.binaries` with an argv and no shell.
+
+    On macOS and Linux the host shell was `sh`; on Windows it was `cmd.exe`, which does not
+    treat single quotes as quotes nor backslashes as escapes. A command whose split depends
+    on that is fixed only as unsafe, and the message says the fix assumed the `sh` reading.
+    Shell syntax (pipes, `&&`, redirections) is reported as `chained-shell-command` with no
+    fix: never wrap a host command in `sh -c`, since the host may be Windows.
+
+    ## Example
+    ```ts
+    const out = await ddClient.execHostCmd("kubectl get pods -o json");
+    ```
+
+    ## Use instead
+    ```ts
+    const out = await ddClient.extension.host!.cli.exec("kubectl", ["get", "pods", "-o", "json"]);
+    ```
+
+    ## Fix safety
+    Safe for a static command whose split is the same under `sh` and `cmd.exe`; unsafe when
+    it has template substitutions or depends on `sh` quoting.
+
+    ## References
+    - https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/
+    - https://docs.docker.com/reference/api/extensions-sdk/ExtensionHost/
+    """
+
+    code = "DD202"
+    name = "exec-host-cmd"
+    summary = "`execHostCmd(str)` moves to `extension.host.cli.exec(cmd, args)`"
+    fixable = "sometimes"
+    methods = frozenset({"execHostCmd"})
+    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
+
+    def on_match(self, ctx, captures):
+        call = captures["call"][0]
+        if ctx.resolver.kind(captures["client"][0]) is not Kind.CLIENT:
+            return
+        method = captures["method"][0]
+        message = "`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)`"
+        args = arguments_of(call)
+        if len(args) != 1:
+            yield ctx.finding(self, call, message, no_fix_reason="expected one command string")
+            return
+        edits = [Edit(method.start_byte, method.end_byte, member_path(ctx, HOST))]
+        outcome = plan_exec(ctx, self, message, args[0], HOST,
+                            lambda command, words: edits + [words_edit(ctx, call, command, words)])
+        yield finding(ctx, outcome, call)
+
+    valid = (
+        Valid("await ddClient.extension.host?.cli.exec('kubectl', ['version']);\n"),
+        Valid("const shell = { execHostCmd: (c: string) => c };\nshell.execHostCmd('ls');\n"),
+    )
+
+    invalid = (
+        Invalid(
+            "const out = await window.ddClient.execHostCmd(\"kubectl get pods -o json\");\n",
+            "const out = await window.ddClient.extension.host!.cli.exec(\"kubectl\", [\"get\", \"pods\", \"-o\", \"json\"]);\n",
+        ),
+        Invalid(
+            "ddClient.execHostCmd('trivy --version').then((r) => r.stdout);\n",
+            "ddClient.extension.host?.cli.exec('trivy', ['--version']).then((r) => r.stdout);\n",
+            filename="scan.js",
+        ),
+        # Windows read single quotes differently: unsafe, and said so.
+        Invalid(
+            "await ddClient.execHostCmd(\"tool --path 'C:/My Files'\");\n",
+            "await ddClient.extension.host!.cli.exec(\"tool\", [\"--path\", \"C:/My Files\"]);\n",
+            unsafe=True,
+        ),
+        Invalid(
+            "await ddClient.execHostCmd(`kubectl logs ${pod}`);\n",
+            "await ddClient.extension.host!.cli.exec(\"kubectl\", [\"logs\", `${pod}`]);\n",
+            unsafe=True,
+        ),
+        Invalid("await ddClient.execHostCmd(cmdline);\n"),
+    )

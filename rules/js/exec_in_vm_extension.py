@@ -1,0 +1,153 @@
+"""exec-in-vm-extension: ``backend.execInVMExtension(str)`` to ``extension.vm.cli.exec(cmd, args)``."""
+
+from __future__ import annotations
+
+from migrator.js.access import arguments_of, backend_call, backend_span, client_source, is_preview_backend
+from migrator.migration.execs import VM, finding, member_path, plan_exec, replace_args, words_edit
+from migrator.core.model import Edit
+from migrator.core.rule import Invalid, Rule, Valid
+
+
+def receiver_edits(ctx, call, path: str):
+    """Edits that turn ``<client>.backend.<method>`` (or ``b.<method>``) into ``<client>.<path>``."""
+    if call.binding is None:
+        span = backend_span(ctx, call.receiver)
+        if span is None:
+            return None, "the backend is reached through a computed property; rewrite it by hand"
+        method = call.callee.child_by_field_name("property")
+        return [Edit(span[0], method.end_byte, path)], None
+    client, reason = client_source(ctx, call)
+    if client is None:
+        return None, reason
+    return [Edit(call.callee.start_byte, call.callee.end_byte, f"{client}.{path}")], None
+
+
+class ExecInVmExtension(Rule):
+    """
+    ## What it does
+    Rewrites `backend.execInVMExtension(command)` to `extension.vm.cli.exec(cmd, [args])`,
+    splitting the command string exactly as the shell did.
+
+    ## Why is this bad?
+    `execInVMExtension` belongs to the deprecated v0 API and will be removed. It handed one
+    command string to a shell in the backend container; v1 `exec(cmd, args)` takes the
+    program and its arguments separately and runs no shell. Quotes and backslashes are
+    therefore removed the way `sh` removed them (`--format "{{json .}}"` becomes the two
+    arguments `--format` and `{{json .}}`).
+
+    A command that uses shell syntax (pipes, `&&`, redirections, `$(...)`) is reported as
+    `chained-shell-command`, and one that relies on expansion (`$VAR`, `~`, globs) as
+    `shell-expansion`, instead of being rewritten into something that behaves differently.
+
+    ## Example
+    ```ts
+    const result = await ddClient.backend.execInVMExtension("ls -la /data");
+    ```
+
+    ## Use instead
+    ```ts
+    const result = await ddClient.extension.vm!.cli.exec("ls", ["-la", "/data"]);
+    ```
+    In TypeScript the optional `vm` gets a non-null assertion: a missing backend fails at
+    the call, as it did with v0, and the result keeps its type under `strict`. JavaScript
+    gets `extension.vm?.cli.exec(...)`.
+
+    ## Fix safety
+    Safe for a fully static command. A template literal's substitutions each stay (part of)
+    one argument, while the shell also split and expanded their values: that fix is unsafe
+    and the message names the substitutions. A command held in a variable is split only when
+    it is a `const` string in the same file; anything else is reported without a fix.
+
+    ## References
+    - https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/
+    - https://docs.docker.com/reference/api/extensions-sdk/ExtensionVM/
+    """
+
+    code = "DD201"
+    name = "exec-in-vm-extension"
+    summary = "`backend.execInVMExtension(str)` moves to `extension.vm.cli.exec(cmd, args)`"
+    fixable = "sometimes"
+    methods = frozenset({"execInVMExtension"})
+    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
+
+    def on_match(self, ctx, captures):
+        call = backend_call(ctx, captures["call"][0])
+        if call is None:
+            return
+        message = "`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"
+        args = arguments_of(call.call)
+        edits, reason = receiver_edits(ctx, call, member_path(ctx, VM))
+        if len(args) != 1 or reason:
+            yield ctx.finding(self, call.call, message, no_fix_reason=reason or "expected one command string")
+            return
+        quote = ctx.preferred_quote()
+        outcome = plan_exec(
+            ctx, self, message, args[0], VM,
+            lambda command, words: edits + [words_edit(ctx, call.call, command, words)],
+            lambda script: edits + [replace_args(call.call, f"{quote}sh{quote}", [f"{quote}-c{quote}", script])],
+            preview=is_preview_backend(call.receiver),
+        )
+        yield finding(ctx, outcome, call.call)
+
+    valid = (
+        Valid("await ddClient.extension.vm?.cli.exec('ls', ['-l']);\n"),
+        Valid("const runner = { backend: { execInVMExtension: (c: string) => c } };\n"
+              "runner.backend.execInVMExtension('ls -l');\n"),
+        Valid("// ddClient.backend.execInVMExtension('ls')\n"),
+    )
+
+    invalid = (
+        Invalid(
+            "const result = await ddClient.backend.execInVMExtension('ls -la /data');\n",
+            "const result = await ddClient.extension.vm!.cli.exec('ls', ['-la', '/data']);\n",
+        ),
+        Invalid(
+            "window.ddClient.backend.execInVMExtension(\"cat  \\t'/tmp/my file'\");\n",
+            "window.ddClient.extension.vm?.cli.exec(\"cat\", [\"/tmp/my file\"]);\n",
+            filename="legacy.js",
+        ),
+        Invalid(
+            "await ddClient.backend.execInVMExtension(`docker ps --format \"{{json .}}\"`);\n",
+            "await ddClient.extension.vm!.cli.exec(\"docker\", [\"ps\", \"--format\", \"{{json .}}\"]);\n",
+        ),
+        Invalid(
+            "await ddClient.backend.execInVMExtension('echo \"it\\'s\" a\\\\ b \"\" x');\n",
+            "await ddClient.extension.vm!.cli.exec('echo', ['it\\'s', 'a b', '', 'x']);\n",
+        ),
+        # Operators and expansions inside quotes are plain text.
+        Invalid(
+            "await ddClient.backend.execInVMExtension(\"echo 'a | b' \\\"x && y\\\" c\\\\;d '$HOME' '*'\");\n",
+            "await ddClient.extension.vm!.cli.exec(\"echo\", [\"a | b\", \"x && y\", \"c;d\", \"$HOME\", \"*\"]);\n",
+        ),
+        Invalid(
+            "const CMD = 'df -h';\nawait ddClient.backend.execInVMExtension(CMD);\n",
+            "const CMD = 'df -h';\nawait ddClient.extension.vm!.cli.exec('df', ['-h']);\n",
+        ),
+        # Substitutions: each stays one argument; unsafe, because the shell split the value.
+        Invalid(
+            "await ddClient.backend.execInVMExtension(`cat /data/${name}.json --name=${id}`);\n",
+            "await ddClient.extension.vm!.cli.exec(\"cat\", [`/data/${name}.json`, `--name=${id}`]);\n",
+            unsafe=True,
+        ),
+        Invalid(
+            "await ddClient.backend.execInVMExtension('rm -f ' + file);\n",
+            "await ddClient.extension.vm!.cli.exec('rm', ['-f', `${file}`]);\n",
+            unsafe=True,
+        ),
+        Invalid("await ddClient.backend.execInVMExtension(`ls ${dir}`);\n", fix="unsafe"),
+        # The layout around the arguments (line breaks, a trailing comma) stays.
+        Invalid(
+            "const resp = await window.ddClient.backend.execInVMExtension(\n  `/app/tool status --json`,\n)\n",
+            "const resp = await window.ddClient.extension.vm!.cli.exec(\n  \"/app/tool\", [\"status\", \"--json\"],\n)\n",
+        ),
+        # Through a variable holding the backend: the call goes through the client again.
+        Invalid(
+            "const { backend } = ddClient;\nawait backend.execInVMExtension('ls');\n",
+            "await ddClient.extension.vm!.cli.exec('ls', []);\n",
+        ),
+        # What cannot be split here.
+        Invalid("await ddClient.backend.execInVMExtension(command);\n"),
+        Invalid("await ddClient.backend.execInVMExtension(buildCommand());\n"),
+        Invalid("await ddClient.backend.execInVMExtension('');\n"),
+        Invalid("await ddClient.backend.execInVMExtension('echo \"unterminated');\n"),
+    )

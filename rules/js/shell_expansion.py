@@ -1,0 +1,66 @@
+"""shell-expansion: a command string that relies on the shell expanding something."""
+
+from __future__ import annotations
+
+from migrator.core.rule import Invalid, Rule, Valid
+
+
+class ShellExpansion(Rule):
+    """
+    ## What it does
+    Reports command strings that rely on shell expansion outside quotes: `$VAR`, `${VAR}`,
+    `~`, globs (`*`, `?`, `[...]`), brace expansion and leading `VAR=value` assignments.
+
+    ## Why is this bad?
+    The deprecated single-string exec calls went through a shell, which expanded these
+    before the program ran. v1 `exec(cmd, args)` runs no shell: `$HOME` reaches the program
+    as the five characters `$HOME`, and `*.log` matches nothing.
+
+    ## Example
+    ```ts
+    await ddClient.backend.execInVMExtension("ls $DATA_DIR/*.json");
+    ```
+
+    ## Use instead
+    Compute the value in JavaScript and pass it as an argument, or list the files with a
+    command that does its own matching:
+    ```ts
+    await ddClient.extension.vm!.cli.exec("find", [dataDir, "-name", "*.json"]);
+    ```
+    Inside the Linux backend container, an explicit `sh -c` keeps the shell's behaviour.
+
+    ## Fix safety
+    No safe fix. For backend-container (VM) calls an unsafe fix runs the original string
+    through `sh -c`; host commands get no fix.
+
+    ## References
+    - https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/
+    """
+
+    code = "DD211"
+    name = "shell-expansion"
+    summary = "a command string relies on shell expansion ($VAR, ~, globs) that v1 exec does not do"
+    fixable = "unsafe"
+    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
+
+    valid = (
+        Valid("await ddClient.extension.vm?.cli.exec('sh', ['-c', 'ls $HOME/*.log']);\n"),
+        Valid("await ddClient.docker.cli.exec('images', ['--filter', 'reference=*:latest']);\n"),
+    )
+
+    invalid = (
+        Invalid(
+            "await ddClient.backend.execInVMExtension('ls $DATA_DIR');\n",
+            "await ddClient.extension.vm!.cli.exec('sh', ['-c', 'ls $DATA_DIR']);\n",
+            unsafe=True,
+        ),
+        Invalid(
+            "await ddClient.backend.execInVMExtension(\"rm /tmp/*.log\");\n",
+            "await ddClient.extension.vm!.cli.exec(\"sh\", [\"-c\", \"rm /tmp/*.log\"]);\n",
+            unsafe=True,
+        ),
+        Invalid("await ddClient.execHostCmd('cat ~/.kube/config');\n"),
+        Invalid("await ddClient.execHostCmd('ls ${HOME}');\n"),
+        Invalid("await ddClient.backend.execInContainer(id, 'DEBUG=1 run');\n"),
+        Invalid("await ddClient.extension.host?.cli.exec('kubectl', ['--kubeconfig', '$KUBECONFIG']);\n"),
+    )

@@ -1,0 +1,270 @@
+"""spawn-in-vm-extension, spawn-host-cmd, spawn-docker-cmd: callbacks become v1 stream handlers."""
+
+from __future__ import annotations
+
+from migrator.js.access import arguments_of, backend_call
+from migrator.migration.execs import HOST, VM, member_path
+from migrator.core.model import Edit
+from migrator.js.resolve import Kind
+from migrator.core.rule import Invalid, Rule, Valid
+from migrator.js.stream import callback_edits
+
+from migrator.rules.js.exec_in_vm_extension import receiver_edits
+
+RETURN_NOTE = "; the call now returns an `ExecProcess` (with `close()`) instead of `void`"
+
+
+class _Spawn(Rule):
+    method = ""
+    target = ""
+    replacement = ""
+    fixable = "sometimes"
+    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.method:
+            cls.methods = frozenset({cls.method})
+
+    def receiver(self, ctx, call_node):
+        """(edits for the callee, reason) or None when the receiver is not the client's."""
+        raise NotImplementedError
+
+    def on_match(self, ctx, captures):
+        call = captures["call"][0]
+        found = self.receiver(ctx, call)
+        if found is None:
+            return
+        edits, reason = found
+        message = f"`{self.method}()` is deprecated; use `{self.replacement}(cmd, args, {{ stream }})`{RETURN_NOTE}"
+        args = arguments_of(call)
+        if not reason and len(args) != 3:
+            reason = "expected a command, its arguments and a callback"
+        if not reason:
+            stream, reason = callback_edits(ctx, call, args[2])
+            edits = edits + stream
+        yield ctx.finding(self, call, message, edits=edits if not reason else (), no_fix_reason=reason)
+
+
+class _BackendSpawn(_Spawn):
+    def receiver(self, ctx, call_node):
+        call = backend_call(ctx, call_node)
+        if call is None:
+            return None
+        return receiver_edits(ctx, call, member_path(ctx, self.target))
+
+
+class _ClientSpawn(_Spawn):
+    def receiver(self, ctx, call_node):
+        callee = call_node.child_by_field_name("function")
+        if ctx.resolver.kind(callee.child_by_field_name("object")) is not Kind.CLIENT:
+            return None
+        method = callee.child_by_field_name("property")
+        return [Edit(method.start_byte, method.end_byte, member_path(ctx, self.target))], None
+
+
+_SHARED_DOC = """
+    The v0 callback got `{stdout}` or `{stderr}` chunks, `{code}` when the process ended, and
+    the error as its second argument; the fix calls it with the same shapes from
+    `onOutput`, `onClose` and `onError`. A named callback keeps its name. An inline callback
+    is first named with a `const` just before the statement (`handleOutput`), and in
+    TypeScript its untyped parameters get `: any`, the type v0 gave them. The call now returns
+    an `ExecProcess` whose `close()` stops the process, instead of `void`.
+
+    ## Fix safety
+    Safe: the callback receives what it received before. A callback that is an expression
+    with side effects, or an inline callback that is not in a statement of its own, is
+    reported without a fix.
+"""
+
+
+class SpawnInVmExtension(_BackendSpawn):
+    __doc__ = """
+    ## What it does
+    Rewrites `backend.spawnInVMExtension(cmd, args, callback)` to
+    `extension.vm.cli.exec(cmd, args, { stream: { onOutput, onError, onClose } })`.
+
+    ## Why is this bad?
+    `spawnInVMExtension` belongs to the deprecated v0 API and will be removed.
+    """ + _SHARED_DOC + """
+    ## Example
+    ```ts
+    ddClient.backend.spawnInVMExtension("tail", ["-f", "/var/log/app.log"], onLog);
+    ```
+
+    ## Use instead
+    ```ts
+    ddClient.extension.vm!.cli.exec("tail", ["-f", "/var/log/app.log"], {
+      stream: {
+        onOutput: (data) => onLog(data, undefined),
+        onError: (error) => onLog(undefined, error),
+        onClose: (exitCode) => onLog({ code: exitCode }, undefined),
+      },
+    });
+    ```
+
+    ## References
+    - https://docs.docker.com/reference/api/extensions-sdk/ExtensionVM/
+    """
+    code = "DD205"
+    name = "spawn-in-vm-extension"
+    summary = "`backend.spawnInVMExtension(cmd, args, cb)` moves to `extension.vm.cli.exec(cmd, args, { stream })`"
+    method = "spawnInVMExtension"
+    target = VM
+    replacement = "extension.vm.cli.exec"
+
+    valid = (
+        Valid("ddClient.extension.vm?.cli.exec('tail', ['-f', 'x'], { stream: { onOutput: log } });\n"),
+        Valid("worker.backend.spawnInVMExtension('tail', [], log);\n"),
+    )
+    invalid = (
+        Invalid(
+            "ddClient.backend.spawnInVMExtension(\"tail\", [\"-f\", \"/var/log/app.log\"], onLog);\n",
+            "ddClient.extension.vm!.cli.exec(\"tail\", [\"-f\", \"/var/log/app.log\"], {\n"
+            "  stream: {\n"
+            "    onOutput: (data) => onLog(data, undefined),\n"
+            "    onError: (error) => onLog(undefined, error),\n"
+            "    onClose: (exitCode) => onLog({ code: exitCode }, undefined),\n"
+            "  },\n"
+            "});\n",
+        ),
+    )
+
+
+class SpawnHostCmd(_ClientSpawn):
+    __doc__ = """
+    ## What it does
+    Rewrites `ddClient.spawnHostCmd(cmd, args, callback)` to
+    `extension.host.cli.exec(cmd, args, { stream: { onOutput, onError, onClose } })`.
+
+    ## Why is this bad?
+    `spawnHostCmd` belongs to the deprecated v0 API and will be removed.
+    """ + _SHARED_DOC + """
+    ## Example
+    ```js
+    window.ddClient.spawnHostCmd("kubectl", ["get", "pods", "-w"], (data, error) => {
+      console.log(data, error);
+    });
+    ```
+
+    ## Use instead
+    ```js
+    const handleOutput = (data, error) => {
+      console.log(data, error);
+    };
+    window.ddClient.extension.host?.cli.exec("kubectl", ["get", "pods", "-w"], {
+      stream: {
+        onOutput: (data) => handleOutput(data),
+        onError: (error) => handleOutput(undefined, error),
+        onClose: (exitCode) => handleOutput({ code: exitCode }),
+      },
+    });
+    ```
+
+    ## References
+    - https://docs.docker.com/reference/api/extensions-sdk/ExtensionHost/
+    """
+    code = "DD206"
+    name = "spawn-host-cmd"
+    summary = "`spawnHostCmd(cmd, args, cb)` moves to `extension.host.cli.exec(cmd, args, { stream })`"
+    method = "spawnHostCmd"
+    target = HOST
+    replacement = "extension.host.cli.exec"
+
+    valid = (
+        Valid("ddClient.extension.host?.cli.exec('kubectl', [], { stream: { onOutput: log } });\n"),
+        Valid("tools.spawnHostCmd('kubectl', [], log);\n"),
+    )
+    invalid = (
+        Invalid(
+            "export function pods(ns) {\n"
+            "    window.ddClient.spawnHostCmd(\"kubectl\", [\"get\", \"pods\", \"-n\", ns], (data, error) => {\n"
+            "        console.log(data, error);\n"
+            "    });\n"
+            "}\n",
+            "export function pods(ns) {\n"
+            "    const handleOutput = (data, error) => {\n"
+            "        console.log(data, error);\n"
+            "    };\n"
+            "    window.ddClient.extension.host?.cli.exec(\"kubectl\", [\"get\", \"pods\", \"-n\", ns], {\n"
+            "        stream: {\n"
+            "            onOutput: (data) => handleOutput(data),\n"
+            "            onError: (error) => handleOutput(undefined, error),\n"
+            "            onClose: (exitCode) => handleOutput({ code: exitCode }),\n"
+            "        },\n"
+            "    });\n"
+            "}\n",
+            filename="pods.js",
+        ),
+        Invalid(
+            "ddClient.spawnHostCmd('kubectl', ['get', 'pods', '-w'], function (data, error) {\n"
+            "  if (data?.stdout) setLines((l) => [...l, data.stdout]);\n"
+            "});\n",
+            "const handleOutput = function (data: any, error: any) {\n"
+            "  if (data?.stdout) setLines((l) => [...l, data.stdout]);\n"
+            "};\n"
+            "ddClient.extension.host!.cli.exec('kubectl', ['get', 'pods', '-w'], {\n"
+            "  stream: {\n"
+            "    onOutput: (data) => handleOutput(data, undefined),\n"
+            "    onError: (error) => handleOutput(undefined, error),\n"
+            "    onClose: (exitCode) => handleOutput({ code: exitCode }, undefined),\n"
+            "  },\n"
+            "});\n",
+        ),
+        Invalid("const p = () => ddClient.spawnHostCmd('kubectl', [], (d, e) => log(d, e));\n"),
+    )
+
+
+class SpawnDockerCmd(_ClientSpawn):
+    __doc__ = """
+    ## What it does
+    Rewrites `ddClient.spawnDockerCmd(cmd, args, callback)` to
+    `docker.cli.exec(cmd, args, { stream: { onOutput, onError, onClose } })`.
+
+    ## Why is this bad?
+    `spawnDockerCmd` belongs to the deprecated v0 API and will be removed.
+    """ + _SHARED_DOC + """
+    ## Example
+    ```ts
+    ddClient.spawnDockerCmd("logs", ["-f", id], this.onLogs);
+    ```
+
+    ## Use instead
+    ```ts
+    ddClient.docker.cli.exec("logs", ["-f", id], {
+      stream: {
+        onOutput: (data) => this.onLogs(data, undefined),
+        onError: (error) => this.onLogs(undefined, error),
+        onClose: (exitCode) => this.onLogs({ code: exitCode }, undefined),
+      },
+    });
+    ```
+
+    ## References
+    - https://docs.docker.com/extensions/extensions-sdk/dev/api/docker/
+    """
+    code = "DD207"
+    name = "spawn-docker-cmd"
+    summary = "`spawnDockerCmd(cmd, args, cb)` moves to `docker.cli.exec(cmd, args, { stream })`"
+    method = "spawnDockerCmd"
+    target = "docker"
+    replacement = "docker.cli.exec"
+
+    valid = (
+        Valid("ddClient.docker.cli.exec('logs', ['-f', id], { stream: { onOutput: log } });\n"),
+        Valid("other.spawnDockerCmd('logs', [], log);\n"),
+    )
+    invalid = (
+        Invalid(
+            "class Logs {\n  id = '';\n  onLogs = (data: any, error: any) => {};\n  start() {\n"
+            "    ddClient.spawnDockerCmd(\"logs\", [\"-f\", this.id], this.onLogs);\n  }\n}\n",
+            "class Logs {\n  id = '';\n  onLogs = (data: any, error: any) => {};\n  start() {\n    ddClient.docker.cli.exec(\"logs\", [\"-f\", this.id], {\n"
+            "      stream: {\n"
+            "        onOutput: (data) => this.onLogs(data, undefined),\n"
+            "        onError: (error) => this.onLogs(undefined, error),\n"
+            "        onClose: (exitCode) => this.onLogs({ code: exitCode }, undefined),\n"
+            "      },\n"
+            "    });\n  }\n}\n",
+        ),
+        Invalid("ddClient.spawnDockerCmd('logs', ['-f', id], makeHandler());\n"),
+    )

@@ -1,0 +1,362 @@
+"""python-exec: the shim's single-string exec calls to v1 ``cli.exec(cmd, args)`` in Python."""
+
+from __future__ import annotations
+
+from migrator.migration.execs import CONTAINER, DOCKER, HOST, VM, Outcome
+from migrator.core.model import Applicability, Edit
+from migrator.python.index import (
+    Kind,
+    Unknown,
+    bind_arguments,
+    index_of,
+    members,
+    read_command,
+    receiver_edits,
+    via_note,
+    word_source,
+)
+from migrator.core.rule import Invalid, Rule, Valid
+from migrator.migration.shell import analyse_string
+
+from migrator.rules.python.chained_shell_command import PythonChainedShellCommand
+from migrator.rules.python.shell_expansion import PythonShellExpansion
+
+# method -> (what it is called on, where it runs)
+CALLS = {
+    "execInVMExtension": (Kind.BACKEND, VM),
+    "exec_in_vm_extension": (Kind.BACKEND, VM),
+    "execInContainer": (Kind.BACKEND, CONTAINER),
+    "exec_in_container": (Kind.BACKEND, CONTAINER),
+    "execHostCmd": (Kind.CLIENT, HOST),
+    "exec_host_cmd": (Kind.CLIENT, HOST),
+    "execDockerCmd": (Kind.CLIENT, DOCKER),
+    "exec_docker_cmd": (Kind.CLIENT, DOCKER),
+}
+PATHS = {VM: "extension.vm.cli.exec", HOST: "extension.host.cli.exec", CONTAINER: "docker.cli.exec",
+         DOCKER: "docker.cli.exec"}
+SHOWN = {VM: "extension.vm.cli.exec(cmd, args)", HOST: "extension.host.cli.exec(cmd, args)",
+         CONTAINER: 'docker.cli.exec("exec", [container, cmd, *args])', DOCKER: "docker.cli.exec(cmd, [args...])"}
+PARAMETERS = {VM: ("cmd",), HOST: ("cmd",), CONTAINER: ("container", "cmd")}
+NOT_ONE_CALL = "a shell command line cannot become one exec call"
+
+PY = "example.py"
+_SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDesktopClient.from_metadata('metadata.json')\n"
+
+
+class PythonExec(Rule):
+    """
+    ## What it does
+    Rewrites the shim's deprecated single-string exec calls to the v1 `cli.exec(cmd, args)`,
+    splitting the command string the way the shim split it (like a POSIX shell splits plain
+    words: quotes and backslashes removed):
+
+    - `client.backend.execInVMExtension(cmd)` / `exec_in_vm_extension` to
+      `client.extension.vm.cli.exec(cmd0, [args])`;
+    - `client.backend.execInContainer(container, cmd)` / `exec_in_container` to
+      `client.docker.cli.exec("exec", [container, cmd0, *args])`;
+    - `client.execHostCmd(cmd)` / `exec_host_cmd` to `client.extension.host.cli.exec(cmd0, [args])`;
+    - `client.execDockerCmd(cmd, *args)` / `exec_docker_cmd` to `client.docker.cli.exec(cmd0, [args])`,
+      each argument split as the shim split it.
+
+    Only clients from `migrator.shim` are touched, resolved as `python-backend-http` explains.
+
+    ## Why is this bad?
+    These are the shim's copies of v0 API names, which Docker deprecated: each call warns, and
+    the names go away with the v0 API. The v1 calls take the program and its arguments as a
+    list, which is what the shim built from the string anyway.
+
+    A command that holds shell syntax (a pipe, `&&`, a redirection) is reported as
+    `python-chained-shell-command`, and one that relies on expansion (`$VAR`, `~`, a glob) as
+    `python-shell-expansion`: the shim refuses both with `LegacyCommandError`.
+
+    ## Example
+    ```python
+    result = client.backend.execInVMExtension("ls -la '/my data'")
+    version = client.execHostCmd("kubectl version --client")
+    ```
+
+    ## Use instead
+    ```python
+    result = client.extension.vm.cli.exec("ls", ["-la", "/my data"])
+    version = client.extension.host.cli.exec("kubectl", ["version", "--client"])
+    ```
+
+    ## Fix safety
+    Safe for a command written as a plain string: the shim split it the same way on every
+    platform (it never used `cmd.exe`) and ran the same argv. Unsafe when the command holds
+    f-string fields or `+` operands: each stays (part of) one argument, while the shim split
+    their values at run time (and refused shell characters in them); the message names them.
+    Also unsafe when the string is read from a variable assigned once in the file (its value
+    is copied into the call), and when an `execDockerCmd` argument is a variable. Anything
+    else (a variable assigned elsewhere, a call building the string, `*args`) is reported
+    without a fix. The container of `execInContainer` is kept as written; the shim refused a
+    container name starting with `-`, `docker exec` would read it as an option.
+
+    ## References
+    - https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/
+    - https://docs.docker.com/reference/api/extensions-sdk/ExtensionCli/
+    """
+
+    code = "DD502"
+    name = "python-exec"
+    summary = "Python: single-string exec calls move to `cli.exec(cmd, args)`"
+    fixable = "sometimes"
+    url = "https://docs.docker.com/reference/api/extensions-sdk/ExtensionCli/"
+    languages = frozenset({"python"})
+    literals = (b"migrator",)
+
+    def check(self, ctx):
+        index = index_of(ctx)
+        if index is None:
+            return
+        for kind in (Kind.BACKEND, Kind.CLIENT):
+            for member in members(index, {m for m, (k, _) in CALLS.items() if k is kind}, kind):
+                target = CALLS[member.method.value][1]
+                message = f"`{member.shown(index)}` is deprecated; use `{SHOWN[target]}`{via_note(index, member)}"
+                receiver, reason = receiver_edits(index, member, PATHS[target])
+                plan = self._docker if target == DOCKER else self._single
+                outcome = plan(index, member.call, target, message, receiver, reason)
+                start, end = index.span(member.call)
+                yield ctx.finding_at(outcome.rule, start, end, outcome.message, edits=outcome.edits,
+                                     applicability=outcome.applicability, no_fix_reason=outcome.no_fix_reason)
+
+    def _single(self, index, call, target, message, receiver, reason) -> Outcome:
+        names = PARAMETERS[target]
+        bound = bind_arguments(call, names)
+        if reason or bound is None or len(bound) != len(names):
+            expected = "a container and a command string" if target == CONTAINER else "one command string"
+            return Outcome(self, message, [], no_fix_reason=reason or f"expected {expected}")
+        region, reason = arguments_region(index, call)
+        quote = index.preferred_quote()
+        container = index.text(bound["container"].value, outer=True) if target == CONTAINER else None
+
+        def build(words):
+            if container is not None:
+                inside = f"{quote}exec{quote}, [{', '.join([container, *words])}]"
+            else:
+                inside = f"{words[0]}, [{', '.join(words[1:])}]"
+            return receiver + [Edit(*region, inside)]
+
+        def run_in_sh(script):
+            return receiver + [Edit(*region, f"{quote}sh{quote}, [{quote}-c{quote}, {script}]")]
+
+        outcome = plan_exec(index, self, message, bound["cmd"].value, target, build,
+                            run_in_sh if target == VM else None)
+        if reason and outcome.edits:
+            outcome.edits, outcome.no_fix_reason = [], reason
+        return outcome
+
+    def _docker(self, index, call, target, message, receiver, reason) -> Outcome:
+        args = call.args
+        if any(a.star or a.keyword for a in args):
+            return Outcome(self, message, [], no_fix_reason="a `*` or keyword argument's values cannot be split here")
+        if not args:
+            return Outcome(self, message, [], no_fix_reason="the call has no command")
+        quote = index.preferred_quote()
+        items, notes, refused, unsafe = [], [], [], False
+        for position, arg in enumerate(args):
+            source = index.text(arg.value, outer=True)
+            try:
+                command = read_command(index, arg.value)
+            except Unknown:
+                # A whole argument that is an expression was split by the shim at run time.
+                items.append(source)
+                notes.append(f"`{source}`")
+                unsafe = True
+                continue
+            static = None if command.pieces else "".join(command.segments)
+            if position:
+                # Each argument followed the command word in v0: `a=b` there is no assignment.
+                command.segments.insert(0, "_ ")
+            analysis = command.analysis
+            if analysis.syntax_errors:
+                return Outcome(self, message, [],
+                               no_fix_reason=f"an argument is not valid shell: {analysis.syntax_errors[0].message}")
+            if analysis.operators or analysis.expansions:
+                return refused_outcome(index, command, analysis, DOCKER, None)
+            if analysis.substitution_problems:
+                return Outcome(self, message, [], no_fix_reason=analysis.substitution_problems[0].message)
+            words = analysis.words[1:] if position else analysis.words
+            if command.pieces or command.via is not None:
+                unsafe = True
+                notes.extend(f"`{s}`" for s in command.substitution_sources())
+                if command.via is not None:
+                    notes.append(f"`{command.via.value}`")
+            if position and static is not None and not _shim_accepts(static):
+                refused.append(f"`{source}`")
+            items.extend(word_source(command, w, quote) for w in words)
+        if not items:
+            return Outcome(self, message, [], no_fix_reason="the command is empty")
+        if notes:
+            message += (f" ({', '.join(notes)} now reach the program as one argument each, or as written:"
+                        " the shim split their values at run time)")
+        if refused:
+            unsafe = True
+            message += (f" (the shim split each argument as a command of its own and refused {', '.join(refused)},"
+                        " so this call fails today; the fix splits the arguments as v0's shell did)")
+        if reason:
+            return Outcome(self, message, [], no_fix_reason=reason)
+        region, reason = arguments_region(index, call)
+        edits = receiver + [Edit(*region, f"{items[0]}, [{', '.join(items[1:])}]")]
+        return Outcome(self, message, [] if reason else edits,
+                       Applicability.UNSAFE if unsafe else Applicability.SAFE, no_fix_reason=reason)
+
+    valid = (
+        Valid(_SETUP + "client.extension.vm.cli.exec('ls', ['-l'])\nclient.docker.cli.exec('ps', ['-a'])\n", filename=PY),
+        # Look-alikes: objects with the same method names that are not the shim's.
+        Valid("import migrator.shim\n\n\nclass Runner:\n    def execHostCmd(self, cmd):\n        return cmd\n\n\n"
+              "Runner().execHostCmd('ls -l')\nrunner = Runner()\nrunner.backend.execInVMExtension('ls | wc')\n", filename=PY),
+        Valid("import migrator.shim\n\n\ndef run(client):\n    client.execDockerCmd('ps', '-a')\n", filename=PY),
+        Valid("from migrator.shim import DockerDesktopClient\n\nDockerDesktopClient = FakeClient\n"
+              "DockerDesktopClient().execHostCmd('ls')\n", filename=PY),
+        Valid(_SETUP + "client = paramiko.SSHClient()\nclient.execHostCmd('ls')\n", filename=PY),
+        Valid(_SETUP + "# client.backend.execInVMExtension('ls')\nDOC = \"client.execHostCmd('ls | wc')\"\n", filename=PY),
+    )
+
+    invalid = (
+        Invalid(
+            _SETUP + "result = client.backend.execInVMExtension(\"ls -la '/my data'\")\n",
+            _SETUP + "result = client.extension.vm.cli.exec(\"ls\", [\"-la\", \"/my data\"])\n",
+            filename=PY,
+        ),
+        Invalid(
+            _SETUP + "client.backend.exec_in_vm_extension('cat  \\t\"/tmp/my file\" a\\\\ b')\n",
+            _SETUP + "client.extension.vm.cli.exec('cat', ['/tmp/my file', 'a b'])\n",
+            filename=PY,
+        ),
+        # Host commands: the shim split them like sh on every platform, so this is safe.
+        Invalid(
+            _SETUP + "version = client.execHostCmd(\"kubectl version --client -o 'json'\")\n",
+            _SETUP + "version = client.extension.host.cli.exec(\"kubectl\", [\"version\", \"--client\", \"-o\", \"json\"])\n",
+            filename=PY,
+        ),
+        Invalid(
+            "import migrator.shim as shim\n\n\ndef versions(c: shim.DockerDesktopClient):\n"
+            "    return c.exec_host_cmd('trivy --version')\n",
+            "import migrator.shim as shim\n\n\ndef versions(c: shim.DockerDesktopClient):\n"
+            "    return c.extension.host.cli.exec('trivy', ['--version'])\n",
+            filename=PY,
+        ),
+        Invalid(
+            _SETUP + "out = client.backend.execInContainer(container_id, 'psql -c \"select 1\"')\n",
+            _SETUP + "out = client.docker.cli.exec('exec', [container_id, 'psql', '-c', 'select 1'])\n",
+            filename=PY,
+        ),
+        Invalid(
+            _SETUP + "images = client.execDockerCmd('images', '--format', '\"{{json .}}\"', '-a --no-trunc')\n",
+            _SETUP + "images = client.docker.cli.exec('images', ['--format', '{{json .}}', '-a', '--no-trunc'])\n",
+            filename=PY,
+        ),
+        # The backend stored in a variable: the call goes through the client again.
+        Invalid(
+            _SETUP + "backend = client.backend\nbackend.execInVMExtension('df -h')\n",
+            _SETUP + "backend = client.backend\nclient.extension.vm.cli.exec('df', ['-h'])\n",
+            filename=PY,
+        ),
+        # f-strings and `+`: each value stays one argument, which the shim split at run time.
+        Invalid(
+            _SETUP + "client.backend.execInVMExtension(f'cat /data/{name}.json --id={item!r}')\n",
+            _SETUP + "client.extension.vm.cli.exec('cat', [f'/data/{name}.json', f'--id={item!r}'])\n",
+            filename=PY, unsafe=True,
+        ),
+        Invalid(
+            _SETUP + "client.execHostCmd('kubectl logs ' + pod)\n",
+            _SETUP + "client.extension.host.cli.exec('kubectl', ['logs', pod])\n",
+            filename=PY, unsafe=True,
+        ),
+        Invalid(
+            _SETUP + "client.execDockerCmd('rm', '-f', container_id)\n",
+            _SETUP + "client.docker.cli.exec('rm', ['-f', container_id])\n",
+            filename=PY, unsafe=True,
+        ),
+        # A string held in a variable assigned once: its value is copied into the call.
+        Invalid(
+            _SETUP + "LIST = 'ls -l /data'\nclient.backend.execInVMExtension(LIST)\n",
+            _SETUP + "LIST = 'ls -l /data'\nclient.extension.vm.cli.exec('ls', ['-l', '/data'])\n",
+            filename=PY, unsafe=True,
+        ),
+        # What cannot be split here.
+        Invalid(_SETUP + "def run(command):\n    client.backend.execInVMExtension(command)\n", filename=PY),
+        Invalid(_SETUP + "client.execHostCmd(' '.join(parts))\n", filename=PY),
+        Invalid(_SETUP + "client.execDockerCmd('ps', *flags)\n", filename=PY),
+        Invalid(_SETUP + "client.backend.execInVMExtension('echo \"unterminated')\n", filename=PY),
+        Invalid(_SETUP + "client.backend.execInVMExtension('   ')\n", filename=PY),
+        Invalid(_SETUP + "client.backend.execInVMExtension(b'ls')\n", filename=PY),
+    )
+
+
+def arguments_region(index, call) -> tuple[tuple[int, int], str | None]:
+    """The bytes from the first argument to the end of the last, and why they may not be replaced."""
+    start = index.span(call.args[0])[0]
+    end = index.span(call.args[-1])[1]
+    if index.has_comment_between(start, end):
+        return (start, end), "a comment inside the arguments would be lost; rewrite the call by hand"
+    return (start, end), None
+
+
+def plan_exec(index, rule, message: str, cmd_node, target: str, build, run_in_sh=None) -> Outcome:
+    """Decide the finding for a single-string exec call, like ``migrator.migration.execs.plan_exec``.
+
+    ``build(words)`` returns the edits of the faithful rewrite from the words' source text;
+    ``run_in_sh(script)`` those of the explicit ``sh -c`` rewrite (backend container only).
+    """
+    try:
+        command = read_command(index, cmd_node)
+    except Unknown as exc:
+        return Outcome(rule, message, [], no_fix_reason=f"{exc}; split it by hand into a command and its arguments")
+    analysis = command.analysis
+    if analysis.syntax_errors:
+        problem = analysis.syntax_errors[0]
+        return Outcome(rule, message, [], no_fix_reason=f"the command is not valid shell: {problem.message}")
+    if analysis.operators or analysis.expansions:
+        script = index.text(cmd_node, outer=True)
+        return refused_outcome(index, command, analysis, target, (lambda: run_in_sh(script)) if run_in_sh else None)
+    if analysis.substitution_problems:
+        problem = analysis.substitution_problems[0]
+        return Outcome(rule, message, [], no_fix_reason=f"{problem.message}; split it by hand")
+    if not analysis.words:
+        return Outcome(rule, message, [], no_fix_reason="the command is empty (the shim refused it)")
+    notes = []
+    applicability = Applicability.SAFE
+    if command.pieces:
+        applicability = Applicability.UNSAFE
+        unquoted = {i for w in analysis.words for i in w.unquoted_substs}
+        shown = ", ".join(f"`{s}`" for s in command.substitution_sources())
+        notes.append(
+            f"{shown} now reach{'es' if len(command.pieces) == 1 else ''} the program as (part of) one argument"
+            + (": a value with spaces is no longer split, nor one with shell characters refused, as the shim"
+               " did at run time (usually the intent, but a change)" if unquoted else "")
+        )
+    if command.via is not None:
+        applicability = Applicability.UNSAFE
+        notes.append(f"the command was read from `{command.via.value}`, whose value is copied into the call")
+    words = [word_source(command, w, index.preferred_quote()) for w in analysis.words]
+    text = message + (" (" + "; ".join(notes) + ")" if notes else "")
+    return Outcome(rule, text, build(words), applicability)
+
+
+def refused_outcome(index, command, analysis, target: str, shell_edits) -> Outcome:
+    """A command that needs a shell: reported under the chained or expansion rule."""
+    problems = analysis.operators or analysis.expansions
+    rule = PythonChainedShellCommand if analysis.operators else PythonShellExpansion
+    shown = ", ".join(dict.fromkeys(f"`{p.text}`" for p in problems))
+    first = problems[0].message
+    if rule is PythonChainedShellCommand:
+        message = (f"the command uses shell syntax ({shown}): {first}; run one exec per command and "
+                   "pass results on in Python")
+    else:
+        message = f"the command relies on shell expansion ({shown}): {first}; compute the value in Python"
+    refusal = "the shim refuses this string with `LegacyCommandError`, so the call fails today"
+    if target == VM and shell_edits is not None:
+        return Outcome(rule, f"{message}; or run it explicitly with `sh -c` in the backend container ({refusal})",
+                       shell_edits(), Applicability.UNSAFE)
+    if target == HOST:
+        refusal = f"do not wrap it in `sh -c`: the host may be Windows; {refusal}"
+    message += f" ({refusal})"
+    return Outcome(rule, message, [], no_fix_reason=NOT_ONE_CALL)
+
+
+def _shim_accepts(argument: str) -> bool:
+    """Whether the shim's own split of one ``execDockerCmd`` argument succeeded."""
+    analysis = analyse_string(argument)
+    return analysis.is_splittable and bool(analysis.words)

@@ -1,0 +1,72 @@
+"""python-shell-expansion: a shim exec command string that relies on the shell expanding something."""
+
+from __future__ import annotations
+
+from migrator.core.rule import Invalid, Rule, Valid
+
+PY = "example.py"
+_SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDesktopClient.from_metadata('metadata.json')\n"
+
+
+class PythonShellExpansion(Rule):
+    """
+    ## What it does
+    Reports command strings given to the shim's deprecated exec calls that rely on shell
+    expansion outside quotes: `$VAR`, `${VAR}`, `~`, globs (`*`, `?`, `[...]`), brace
+    expansion and leading `VAR=value` assignments. The `python-exec` rule finds the calls;
+    this rule names the problem.
+
+    ## Why is this bad?
+    v1 `cli.exec(cmd, args)` runs no shell: `$HOME` would reach the program as the five
+    characters `$HOME`, and `*.log` would match nothing. The shim's v0 names refuse such a
+    string with `LegacyCommandError`, so the call fails today.
+
+    ## Example
+    ```python
+    client.backend.execInVMExtension("ls $DATA_DIR/*.json")
+    ```
+
+    ## Use instead
+    Compute the value in Python and pass it as an argument, or let a command do its own
+    matching:
+    ```python
+    client.extension.vm.cli.exec("find", [data_dir, "-name", "*.json"])
+    ```
+    Inside the Linux backend container, an explicit `sh -c` keeps the shell's behaviour.
+
+    ## Fix safety
+    No safe fix. For backend-container (`execInVMExtension`) calls an unsafe fix runs the
+    original string through `sh -c`; other calls get no fix (never `sh -c` on the host).
+
+    ## References
+    - https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/
+    """
+
+    code = "DD511"
+    name = "python-shell-expansion"
+    summary = "Python: a shim exec command string relies on shell expansion ($VAR, ~, globs)"
+    fixable = "unsafe"
+    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
+    languages = frozenset({"python"})
+    literals = (b"migrator",)
+
+    valid = (
+        Valid(_SETUP + "client.extension.vm.cli.exec('sh', ['-c', 'ls $HOME/*.log'])\n", filename=PY),
+        Valid(_SETUP + "client.docker.cli.exec('images', ['--filter', 'reference=*:latest'])\n", filename=PY),
+    )
+
+    invalid = (
+        Invalid(
+            _SETUP + "client.backend.execInVMExtension('ls $DATA_DIR')\n",
+            _SETUP + "client.extension.vm.cli.exec('sh', ['-c', 'ls $DATA_DIR'])\n",
+            filename=PY, unsafe=True,
+        ),
+        Invalid(
+            _SETUP + "client.backend.exec_in_vm_extension(\"rm /tmp/*.log\")\n",
+            _SETUP + "client.extension.vm.cli.exec(\"sh\", [\"-c\", \"rm /tmp/*.log\"])\n",
+            filename=PY, unsafe=True,
+        ),
+        Invalid(_SETUP + "client.execHostCmd('cat ~/.kube/config')\n", filename=PY),
+        Invalid(_SETUP + "client.exec_host_cmd('ls ${HOME}')\n", filename=PY),
+        Invalid(_SETUP + "client.backend.execInContainer(cid, 'DEBUG=1 run')\n", filename=PY),
+    )
