@@ -324,6 +324,15 @@ def shared_tree():
                     "root ignores permission bits, so the behaviour cannot be shown")
     root = Path(tempfile.mkdtemp(prefix="ddmigrate-perm-"))
     os.chmod(root, 0o755)
+    # The unprivileged user must reach this interpreter and the installed project: a clone in a
+    # private folder (mode 700, as CI and a fresh-clone check may make) keeps them out of reach.
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import migrator.cli"], cwd=root,
+                           capture_output=True, timeout=60)
+    if probe.returncode != 0:
+        shutil.rmtree(root)
+        reason = probe.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        pytest.skip(f"the unprivileged user cannot run {sys.executable} with ddmigrate "
+                    f"(a folder on the way is private to root): {reason[0]}")
     yield root, prefix
     for path in [root, *root.rglob("*")]:
         if not path.is_symlink():

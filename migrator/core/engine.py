@@ -20,10 +20,21 @@ class Catalogue:
     """The selected rules, with their queries compiled per grammar on first use."""
 
     def __init__(self, rules, report_unused_ignores: bool = False) -> None:
-        self.rules: tuple[Rule, ...] = tuple(rules)
+        self.rules: tuple[Rule, ...] = tuple(rules)  # the selected rules
         self.report_unused_ignores = report_unused_ignores
         self.codes = frozenset(r.code for r in self.rules)
+        self.running: tuple[Rule, ...] = self._running()
         self._literals: dict[str, tuple[bytes, ...]] = {}
+
+    def _running(self) -> tuple[Rule, ...]:
+        """The rules to run: each selected rule that finds anything itself, and every rule that
+        reports a selected code under another rule's name (selecting chained-shell-command runs
+        the exec rules; ignoring an exec rule keeps them running for chained-shell-command)."""
+        from migrator.core.registry import all_rules
+
+        chosen = {type(r) for r in self.rules}
+        extra = [r for r in all_rules() if type(r) not in chosen and r.emits and r.reports() & self.codes]
+        return tuple(sorted((*self.rules, *extra), key=lambda r: r.code))
 
     def subset(self, rules) -> Catalogue:
         return Catalogue(rules, report_unused_ignores=self.report_unused_ignores)
@@ -32,7 +43,7 @@ class Catalogue:
         language = languages.rule_language(language)
         if language not in self._literals:
             self._literals[language] = tuple(sorted(
-                {lit for r in self.rules if language in r.languages for lit in r.literals}))
+                {lit for r in self.running if language in r.languages for lit in r.literals}))
         return self._literals[language]
 
     def may_match(self, content: bytes, language: str) -> bool:
@@ -51,7 +62,7 @@ class Catalogue:
         by method name, which keeps compiling cheap (each pattern costs milliseconds, and a
         one-file pre-commit run must start fast). Other rules bring their own query.
         """
-        rules = [r for r in self.rules if language in r.languages]
+        rules = [r for r in self.running if language in r.languages]
         if not languages.uses_tree_sitter(language):
             return None, {}, [], rules
         import tree_sitter

@@ -39,6 +39,11 @@ def check_unique(classes) -> None:
             if ident in seen:
                 raise CatalogueError(f"{ident!r} is used by both {seen[ident]} and {cls.__name__}")
             seen[ident] = cls.__name__
+    codes = {cls.code for cls in classes}
+    for cls in classes:
+        unknown = sorted(set(cls.emits) - codes)
+        if unknown:
+            raise CatalogueError(f"rule {cls.code} says it reports {', '.join(unknown)}, which no rule has")
 
 
 def find_rule(ident: str) -> Rule | None:

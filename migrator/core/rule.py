@@ -153,6 +153,10 @@ class Rule:
     fixable: ClassVar[str] = "none"
     url: ClassVar[str] = DOCS_URL
     aliases: ClassVar[tuple[str, ...]] = ()
+    # Codes of other rules this rule's findings may carry (an exec call whose command is
+    # chained is a chained-shell-command finding). The engine runs a rule when its own code
+    # or any of these is selected, and keeps only findings of selected codes.
+    emits: ClassVar[tuple[str, ...]] = ()
     languages: ClassVar[frozenset[str]] = frozenset(LANGUAGES)
     # A file that contains none of these byte strings cannot hold a finding and is not parsed.
     literals: ClassVar[tuple[bytes, ...]] = CLIENT_LITERALS
@@ -169,6 +173,11 @@ class Rule:
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         return ()
+
+    @classmethod
+    def reports(cls) -> frozenset[str]:
+        """Every code a finding of this rule can carry."""
+        return frozenset((cls.code, *cls.emits))
 
     @classmethod
     def documentation(cls) -> str:

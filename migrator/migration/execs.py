@@ -29,16 +29,30 @@ SHELLS = frozenset({
 SCRIPT_FLAGS = frozenset({"-c", "-lc", "-ec", "-Command", "-command", "/c", "/C", "/k", "/K"})
 
 
-def chained_rule():
-    from migrator.rules.js.chained_shell_command import ChainedShellCommand
+@dataclass(frozen=True)
+class Reported:
+    """A code and name that exec findings are reported under when the problem is the command
+    itself (its documentation rule lives in the catalogue, which names these constants)."""
 
-    return ChainedShellCommand
+    code: str
+    name: str
 
 
-def expansion_rule():
-    from migrator.rules.js.shell_expansion import ShellExpansion
+CHAINED = Reported("DD210", "chained-shell-command")
+EXPANSION = Reported("DD211", "shell-expansion")
+PYTHON_CHAINED = Reported("DD510", "python-chained-shell-command")
+PYTHON_EXPANSION = Reported("DD511", "python-shell-expansion")
+# What an exec rule can report besides its own code: the engine runs it when any is selected.
+JS_COMMAND_CODES = (CHAINED.code, EXPANSION.code)
+PYTHON_COMMAND_CODES = (PYTHON_CHAINED.code, PYTHON_EXPANSION.code)
 
-    return ShellExpansion
+
+def chained_rule() -> Reported:
+    return CHAINED
+
+
+def expansion_rule() -> Reported:
+    return EXPANSION
 
 
 def optional(ctx) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from migrator.migration.execs import CHAINED
 from migrator.core.rule import Invalid, Rule, Valid
 
 
@@ -47,8 +48,9 @@ class ChainedShellCommand(Rule):
     - https://docs.docker.com/reference/api/extensions-sdk/ExtensionCli/
     """
 
-    code = "DD210"
-    name = "chained-shell-command"
+    code = CHAINED.code
+    name = CHAINED.name
+    # Reported by the exec rules, which run whenever this code is selected.
     summary = "a command string uses shell syntax that v1 exec (no shell) would pass literally"
     fixable = "unsafe"
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"

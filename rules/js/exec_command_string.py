@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from migrator.js.access import arguments_of
 from migrator.js.command import Unknown, read_command, word_source
-from migrator.migration.execs import SCRIPT_FLAGS, SHELLS, chained_rule, expansion_rule
+from migrator.migration.execs import JS_COMMAND_CODES, SCRIPT_FLAGS, SHELLS, chained_rule, expansion_rule
 from migrator.core.model import Applicability, Edit
 from migrator.js.resolve import Kind, unwrap
 from migrator.core.rule import Invalid, Rule, Valid
@@ -52,6 +52,7 @@ class ExecCommandString(Rule):
     summary = "a v1 `cli.exec` command name holds arguments a shell was expected to split"
     fixable = "unsafe"
     methods = frozenset({"exec"})
+    emits = JS_COMMAND_CODES
     url = "https://docs.docker.com/reference/api/extensions-sdk/ExtensionCli/"
 
     def on_match(self, ctx, captures):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from migrator.js.access import arguments_of
 from migrator.js.command import Unknown, array_source, read_command, word_source
-from migrator.migration.execs import DOCKER, Outcome, _refused, arguments_edit, finding
+from migrator.migration.execs import JS_COMMAND_CODES, DOCKER, Outcome, _refused, arguments_edit, finding
 from migrator.core.model import Applicability, Edit
 from migrator.js.resolve import Kind
 from migrator.core.rule import Invalid, Rule, Valid
@@ -46,6 +46,7 @@ class ExecDockerCmd(Rule):
     summary = "`execDockerCmd(cmd, ...args)` moves to `docker.cli.exec(cmd, [args])`"
     fixable = "sometimes"
     methods = frozenset({"execDockerCmd"})
+    emits = JS_COMMAND_CODES
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/docker/"
 
     def on_match(self, ctx, captures):

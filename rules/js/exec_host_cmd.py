@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from migrator.js.access import arguments_of
-from migrator.migration.execs import HOST, finding, member_path, plan_exec, words_edit
+from migrator.migration.execs import JS_COMMAND_CODES, HOST, finding, member_path, plan_exec, words_edit
 from migrator.core.model import Edit
 from migrator.js.resolve import Kind
 from migrator.core.rule import Invalid, Rule, Valid
@@ -50,6 +50,7 @@ class ExecHostCmd(Rule):
     summary = "`execHostCmd(str)` moves to `extension.host.cli.exec(cmd, args)`"
     fixable = "sometimes"
     methods = frozenset({"execHostCmd"})
+    emits = JS_COMMAND_CODES
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
 
     def on_match(self, ctx, captures):

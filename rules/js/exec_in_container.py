@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from migrator.js.access import arguments_of, backend_call, is_preview_backend
 from migrator.js.command import argv_source, array_source
-from migrator.migration.execs import CONTAINER, arguments_edit, finding, plan_exec
+from migrator.migration.execs import JS_COMMAND_CODES, CONTAINER, arguments_edit, finding, plan_exec
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
 
@@ -49,6 +49,7 @@ class ExecInContainer(Rule):
     summary = "`backend.execInContainer(c, str)` moves to `docker.cli.exec(\"exec\", [c, ...argv])`"
     fixable = "sometimes"
     methods = frozenset({"execInContainer"})
+    emits = JS_COMMAND_CODES
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/docker/"
 
     def on_match(self, ctx, captures):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from migrator.js.access import arguments_of, backend_call, backend_span, client_source, is_preview_backend
-from migrator.migration.execs import VM, finding, member_path, plan_exec, replace_args, words_edit
+from migrator.migration.execs import JS_COMMAND_CODES, VM, finding, member_path, plan_exec, replace_args, words_edit
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
 
@@ -68,6 +68,7 @@ class ExecInVmExtension(Rule):
     summary = "`backend.execInVMExtension(str)` moves to `extension.vm.cli.exec(cmd, args)`"
     fixable = "sometimes"
     methods = frozenset({"execInVMExtension"})
+    emits = JS_COMMAND_CODES
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
 
     def on_match(self, ctx, captures):

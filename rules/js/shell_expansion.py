@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from migrator.migration.execs import EXPANSION
 from migrator.core.rule import Invalid, Rule, Valid
 
 
@@ -37,8 +38,9 @@ class ShellExpansion(Rule):
     - https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/
     """
 
-    code = "DD211"
-    name = "shell-expansion"
+    code = EXPANSION.code
+    name = EXPANSION.name
+    # Reported by the exec rules, which run whenever this code is selected.
     summary = "a command string relies on shell expansion ($VAR, ~, globs) that v1 exec does not do"
     fixable = "unsafe"
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"

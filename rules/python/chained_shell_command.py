@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from migrator.migration.execs import PYTHON_CHAINED
 from migrator.core.rule import Invalid, Rule, Valid
 
 PY = "example.py"
@@ -50,8 +51,9 @@ class PythonChainedShellCommand(Rule):
     - https://docs.docker.com/reference/api/extensions-sdk/ExtensionCli/
     """
 
-    code = "DD510"
-    name = "python-chained-shell-command"
+    code = PYTHON_CHAINED.code
+    name = PYTHON_CHAINED.name
+    # Reported by the exec rules, which run whenever this code is selected.
     summary = "Python: a shim exec command string uses shell syntax that v1 exec (no shell) would pass literally"
     fixable = "unsafe"
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from migrator.migration.execs import CONTAINER, DOCKER, HOST, VM, Outcome
+from migrator.migration.execs import (
+    CONTAINER,
+    DOCKER,
+    HOST,
+    PYTHON_CHAINED,
+    PYTHON_COMMAND_CODES,
+    PYTHON_EXPANSION,
+    VM,
+    Outcome,
+)
 from migrator.core.model import Applicability, Edit
 from migrator.python.index import (
     Kind,
@@ -18,8 +27,6 @@ from migrator.python.index import (
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.migration.shell import analyse_string
 
-from migrator.rules.python.chained_shell_command import PythonChainedShellCommand
-from migrator.rules.python.shell_expansion import PythonShellExpansion
 
 # method -> (what it is called on, where it runs)
 CALLS = {
@@ -104,6 +111,7 @@ class PythonExec(Rule):
     url = "https://docs.docker.com/reference/api/extensions-sdk/ExtensionCli/"
     languages = frozenset({"python"})
     literals = (b"migrator",)
+    emits = PYTHON_COMMAND_CODES
 
     def check(self, ctx):
         index = index_of(ctx)
@@ -338,10 +346,10 @@ def plan_exec(index, rule, message: str, cmd_node, target: str, build, run_in_sh
 def refused_outcome(index, command, analysis, target: str, shell_edits) -> Outcome:
     """A command that needs a shell: reported under the chained or expansion rule."""
     problems = analysis.operators or analysis.expansions
-    rule = PythonChainedShellCommand if analysis.operators else PythonShellExpansion
+    rule = PYTHON_CHAINED if analysis.operators else PYTHON_EXPANSION
     shown = ", ".join(dict.fromkeys(f"`{p.text}`" for p in problems))
     first = problems[0].message
-    if rule is PythonChainedShellCommand:
+    if rule is PYTHON_CHAINED:
         message = (f"the command uses shell syntax ({shown}): {first}; run one exec per command and "
                    "pass results on in Python")
     else:

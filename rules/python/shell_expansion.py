@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from migrator.migration.execs import PYTHON_EXPANSION
 from migrator.core.rule import Invalid, Rule, Valid
 
 PY = "example.py"
@@ -42,8 +43,9 @@ class PythonShellExpansion(Rule):
     - https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/
     """
 
-    code = "DD511"
-    name = "python-shell-expansion"
+    code = PYTHON_EXPANSION.code
+    name = PYTHON_EXPANSION.name
+    # Reported by the exec rules, which run whenever this code is selected.
     summary = "Python: a shim exec command string relies on shell expansion ($VAR, ~, globs)"
     fixable = "unsafe"
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
