@@ -24,7 +24,6 @@ What it does, in one invocation:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -81,7 +80,7 @@ SKIPPED_DIR_NAMES = {"node_modules", "dist", "build", "out", "coverage", "vendor
                      "bower_components", "CVS", "__pycache__"}
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "request")
 LOOKALIKE_RE = re.compile(rb"\bbackend\s*(?:\?\.|\.)\s*(?:%s)\b" % b"|".join(m.encode() for m in HTTP_METHODS))
-ESM_RE = re.compile(rb"(?m)^[ \t]*(?:import[ \t]*[\w{*'\"]|export[ \t]+(?:default|const|let|var|function|class|async|\{|\*|type|interface|enum|declare|abstract))")
+ESM_RE = re.compile(rb"(?m)^[ \t]*(?:import[ \t]*[\w{*'\"]|export[ \t]+(?:default|const|let|var|function|class|async|\{|\*|type|interface|enum|declare|abstract))")  # noqa: E501
 # A file that binds these names itself would make the injected global calls not the desktop client.
 SHADOW_RE = re.compile(rb"\b(?:var|let|const|function|class)\s+(?:window|self|globalThis|ddClient|ddBench\w*)\b")
 POOL_EXCLUDE_RE = re.compile(rb"ddClient|createDockerDesktopClient|extension-api-client")

@@ -26,8 +26,7 @@ sys.path.insert(0, str(REPO))
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from tests.fuzzing import (CATALOGUE, CATALOGUE_UNUSED, check_fix, corpus, mutants,  # noqa: E402
-                           mutated_programs, programs)
+from tests.fuzzing import CATALOGUE, CATALOGUE_UNUSED, check_fix, corpus, mutants, mutated_programs, programs  # noqa: E402
 
 BATCH = 200
 

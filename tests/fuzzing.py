@@ -30,8 +30,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from migrator.core import engine
-from migrator.core import languages
+from migrator.core import engine, languages
 from migrator.core.engine import Catalogue, count_errors
 from migrator.core.registry import all_rules
 from migrator.core.source import SourceFile
@@ -128,7 +127,7 @@ def compose(original: bytes, chain: list[Step]) -> tuple[bytes, list[tuple[int, 
         out.append(text[pos:])
         new_text = b"".join(out)
 
-        def shift(offset: int) -> int:
+        def shift(offset: int, edits=edits) -> int:
             # Where an original byte at ``offset`` lands: after every edit that ends at or
             # before it (an insertion at ``offset`` goes before it, as apply_edits does).
             delta = 0
@@ -489,7 +488,7 @@ def programs(draw, languages_=("javascript", "typescript", "tsx", "html")) -> Pr
         lines.append(("call", 'import { v1Hybrid } from "@docker/extension-api-client-types";'))
     body: list[tuple[str, str]] = []
     if setup.value == "client" and setup.wrapper is not None:
-        if "useDockerDesktopClient" in " ".join(l for _, c in setup.header for l in c):
+        if "useDockerDesktopClient" in " ".join(line for _, c in setup.header for line in c):
             body.append(("call", "const client = useDockerDesktopClient();"))
         else:
             body.append(("call", "const client = useMemo(() => createDockerDesktopClient(), []);"))
@@ -511,7 +510,7 @@ def programs(draw, languages_=("javascript", "typescript", "tsx", "html")) -> Pr
                     [("filler", line) for line in closing]
         body += chunk
     if setup.wrapper is not None:
-        body = [("filler", setup.wrapper[0])] + [(k, indent_unit + l if l else l) for k, l in body] + \
+        body = [("filler", setup.wrapper[0])] + [(k, indent_unit + line if line else line) for k, line in body] + \
                [("filler", setup.wrapper[1])]
     lines += body
     final_newline = draw(st.booleans())

@@ -18,7 +18,6 @@ from migrator.core.engine import Catalogue
 from migrator.core.registry import all_rules
 from migrator.core.runner import MAX_ANALYSED_BYTES
 from migrator.core.source import SourceFile
-
 from tests.fuzzing import check_fix, error_ranges, final_chain, tracing
 
 LEGACY = "const r = await window.ddClient.backend.get('/hello');\n"
@@ -525,8 +524,8 @@ def test_line_endings_tabs_bom_and_final_newline_survive_byte_for_byte(cli, writ
     if not final_newline:
         endings[-1] = ""
     prefix = "\ufeff" if bom else ""
-    before = prefix + "".join(l + e for l, e in zip(lines, endings))
-    after = prefix + "".join(l + e for l, e in zip(expected, endings))
+    before = prefix + "".join(line + e for line, e in zip(lines, endings))
+    after = prefix + "".join(line + e for line, e in zip(expected, endings))
     write({"a.ts": before.encode()})
     proc = cli("fix", "--no-cache", "a.ts", cwd=tmp_path)
     assert proc.returncode == 0, out(proc) + err(proc)

@@ -9,7 +9,6 @@ makes of it must type-check against v1 alone with ``--strict``.
 
 import json
 import re
-import shutil
 
 import pytest
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-from migrator.core import engine
 from migrator.core import languages
 from migrator.core.edits import apply_edits, select_compatible
 from migrator.core.engine import Catalogue, fix, lint

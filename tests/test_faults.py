@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from migrator.core import runner
-from migrator.core import writer
+from migrator.core import runner, writer
 from migrator.core.discover import discover
 from migrator.core.engine import Catalogue
 from migrator.core.registry import all_rules

@@ -6,11 +6,7 @@ as printed by the command (``python -m migrator check --format X``).
 
 from __future__ import annotations
 
-import functools
 import json
-import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -18,9 +14,8 @@ import pytest
 from migrator import __version__
 from migrator.core.engine import Catalogue
 from migrator.core.registry import all_rules
-from migrator.report import github, junit, sarif
 from migrator.core.runner import Options, run
-
+from migrator.report import github, junit, sarif
 from tests import sarif_tool
 from tests.conftest import run_cli
 

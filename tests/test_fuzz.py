@@ -12,9 +12,7 @@ from migrator.core import engine
 from migrator.core.edits import apply_edits as real_apply_edits
 from migrator.core.rule import Context
 from migrator.core.source import SourceFile
-
-from tests.fuzzing import (CATALOGUE, CATALOGUE_UNUSED, PropertyFailure, check_fix, corpus, mutants,
-                      mutated_programs, programs, tokens)
+from tests.fuzzing import CATALOGUE, CATALOGUE_UNUSED, PropertyFailure, check_fix, corpus, mutants, mutated_programs, programs, tokens
 
 settings.register_profile(
     "ddmigrate-fuzz",

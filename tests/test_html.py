@@ -3,10 +3,10 @@
 import pytest
 
 from migrator.core.engine import Catalogue, fix, lint
-from migrator.js.html import Region, fix_conflict, regions
 from migrator.core.model import Edit
 from migrator.core.registry import all_rules
 from migrator.core.source import SourceFile
+from migrator.js.html import Region, fix_conflict, regions
 
 CATALOGUE = Catalogue(all_rules())
 

@@ -39,8 +39,8 @@ def test_installed_wheel_lists_its_rules(wheel):
     code = (
         "import migrator, migrator.rules\n"
         "from migrator.core.registry import all_rules\n"
-        "assert migrator.__file__.startswith(%r), migrator.__file__\n"
-        "print(' '.join(r.name for r in all_rules()))\n" % str(wheel)
+        f"assert migrator.__file__.startswith({str(wheel)!r}), migrator.__file__\n"
+        "print(' '.join(r.name for r in all_rules()))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60, cwd=wheel.parent,
                           env={"PYTHONPATH": str(wheel), "PATH": "/usr/bin:/bin"})

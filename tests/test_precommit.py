@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from migrator.core.languages import EXTENSIONS
-
 from tests.conftest import REPO
 
 APP = 'window.ddClient.backend.get("/x");\n'

@@ -12,8 +12,8 @@ import pytest
 
 from migrator.core.engine import Catalogue, fix, lint
 from migrator.core.registry import all_rules, find_rule
-from migrator.shim import LegacyCommandError
 from migrator.core.source import SourceFile
+from migrator.shim import LegacyCommandError
 from tests.shim.conftest import backend, ext, fake_docker, short_dir  # noqa: F401 - shim fixtures
 
 CATALOGUE = Catalogue(all_rules())

@@ -364,7 +364,7 @@ def test_analysis_properties():
     assert analysis.expansions == (analysis.problems[0],)
     assert analysis.is_static and not analysis.is_splittable
     with pytest.raises(ValueError):
-        analysis.argv
+        _ = analysis.argv
     assert analyse_string("ls -l").argv == ["ls", "-l"]
 
 
@@ -532,7 +532,7 @@ def test_word_text_requires_a_static_word():
     word = analyse(["a", Subst(0)]).words[0]
     assert not word.is_static and word.substs == (0,)
     with pytest.raises(ValueError):
-        word.text
+        _ = word.text
     assert Word(("x",), 0, 1).text == "x"
 
 

@@ -8,8 +8,8 @@ import pytest
 from migrator.core.engine import Catalogue, fix
 from migrator.core.registry import all_rules
 from migrator.core.source import SourceFile
-
-from tests.typecheck import api_errors, typecheck_all as typecheck
+from tests.typecheck import api_errors
+from tests.typecheck import typecheck_all as typecheck
 
 # Each snippet becomes a module, so its top-level names do not clash with the global client.
 MODULE_HEADER = "export {};\n"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from migrator.core.languages import EXTENSIONS
 from migrator.core.model import FileError

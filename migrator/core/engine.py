@@ -5,8 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from migrator.core import languages
-from migrator.core import suppress
+from migrator.core import languages, suppress
 from migrator.core.edits import apply_edits, select_compatible
 from migrator.core.model import Applicability, Finding
 from migrator.core.rule import Context, Rule
@@ -53,7 +52,7 @@ class Catalogue:
             return True
         return any(lit in content for lit in self.literals(language))
 
-    @functools.cache
+    @functools.cache  # noqa: B019 - a few catalogues live for the whole run
     def compiled(self, language: str):
         """The queries for one grammar, compiled on first use.
 

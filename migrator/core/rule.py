@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar, Iterable
+from typing import ClassVar
 
 from migrator.core.languages import LANGUAGES, error_nodes, is_typescript
 from migrator.core.model import Applicability, Edit, Finding, Fix

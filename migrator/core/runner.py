@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from migrator.core import cache as cache_module
 from migrator.core import engine
-from migrator.core.languages import language_for_path
 from migrator.core.discover import Candidate, discover
+from migrator.core.languages import language_for_path
 from migrator.core.model import FileError, Finding
 from migrator.core.source import SourceError, SourceFile
 from migrator.core.writer import WriteError, write_atomic

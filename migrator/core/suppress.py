@@ -56,7 +56,7 @@ def apply(findings: list, suppressions: list[Suppression]) -> list:
 
 def unused_findings(source, suppressions: list[Suppression]) -> list:
     """Findings of `unused-ignore` for suppressions (or rules in them) that matched nothing."""
-    from migrator.core.model import Edit, Finding, Fix
+    from migrator.core.model import Finding, Fix
 
     out = []
     for s in suppressions:

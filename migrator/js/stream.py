@@ -9,8 +9,8 @@ before the statement, so the call stays readable.
 
 from __future__ import annotations
 
-from migrator.js.access import indent_of
 from migrator.core.model import Edit
+from migrator.js.access import indent_of
 from migrator.js.resolve import FUNCTION_TYPES, unwrap
 
 CALLBACK_NAMES = ("handleOutput", "handleExecOutput", "onSpawnOutput")

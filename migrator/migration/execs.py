@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from migrator.core.model import Applicability, Edit
 from migrator.js.access import PREVIEW_NOTE, arguments_of
 from migrator.js.command import Command, Unknown, argv_source, array_source, read_command, substitution_names
-from migrator.core.model import Applicability, Edit
 
 VM, HOST, CONTAINER, DOCKER = "vm", "host", "container", "docker"
 SHELLS = frozenset({

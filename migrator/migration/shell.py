@@ -41,8 +41,8 @@ touching an operator, inside ``$(...)``/comments, before an assignment's
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 __all__ = [
     "Subst",
@@ -274,7 +274,7 @@ _RAW = "$"  # raw text of a construct already reported (expansion, command subst
 
 @dataclass
 class _Atom:
-    value: "str | Subst"
+    value: str | Subst
     start: int
     end: int
     quote: str
@@ -288,12 +288,12 @@ class _RawWord:
     end: int = 0
     quoted: bool = False  # any quoting or escaping: an all-digit word is then no io-number
 
-    def add(self, value: "str | Subst", start: int, end: int, quote: str) -> None:
+    def add(self, value: str | Subst, start: int, end: int, quote: str) -> None:
         self.atoms.append(_Atom(value, start, end, quote))
         self.end = max(self.end, end)
 
 
-def _items(segments: Sequence["str | Subst"]) -> list[_Item]:
+def _items(segments: Sequence[str | Subst]) -> list[_Item]:
     items: list[_Item] = []
     pos = 0
     for seg in segments:
@@ -354,7 +354,7 @@ class _Scanner:
 
     # -- helpers -----------------------------------------------------------
 
-    def peek(self, k: int = 0) -> "str | Subst | None":
+    def peek(self, k: int = 0) -> str | Subst | None:
         j = self.i + k
         return self.items[j][0] if j < len(self.items) else None
 
@@ -924,7 +924,7 @@ def _operator_touch_problems(words: list[_RawWord], spans: list[tuple[int, int]]
 _CMD_VARIABLE = re.compile(r"%[A-Za-z_][A-Za-z0-9_]*(?:\(x86\))?%")
 
 
-def _cmd_exe_divergence(segments: Sequence["str | Subst"]) -> list[Problem]:
+def _cmd_exe_divergence(segments: Sequence[str | Subst]) -> list[Problem]:
     """`^` outside cmd.exe's double quotes, and `%NAME%` anywhere: cmd.exe treats both
     specially, sh passes both through."""
     found = []

@@ -28,8 +28,8 @@ byte outside an edit stays as it was.
 from __future__ import annotations
 
 import ast
-import functools
 import enum
+import functools
 import warnings
 import weakref
 from dataclasses import dataclass

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-
 import click
 
 from migrator.core.model import Finding
 from migrator.core.runner import RunResult
-
 
 
 def _style(text: str, color: bool, **kwargs) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from migrator.js.access import PREVIEW_NOTE, backend_call, direct_edits, extraction_edits, is_preview_backend
 from migrator.core.model import Applicability
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.js.access import PREVIEW_NOTE, backend_call, direct_edits, extraction_edits, is_preview_backend
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "request"})
 REPLACEMENT = "extension.vm?.service"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from migrator.js.resolve import Kind, unwrap
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.js.resolve import Kind, unwrap
 
 
 class BackendObject(Rule):

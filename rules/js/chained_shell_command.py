@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from migrator.migration.execs import CHAINED
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.migration.execs import CHAINED
 
 
 class ChainedShellCommand(Rule):

@@ -8,8 +8,8 @@ its own rule for selection, suppression and documentation.
 from __future__ import annotations
 
 from migrator.core.model import Edit
-from migrator.js.resolve import Kind
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.js.resolve import Kind
 
 # v0 member -> v1 path from the client (None: no v1 equivalent).
 DOCKER_LIST = {"listContainers": "docker.listContainers", "listImages": "docker.listImages"}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from migrator.core.model import Applicability, Edit
+from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of
 from migrator.js.command import Unknown, read_command, word_source
-from migrator.migration.execs import JS_COMMAND_CODES, SCRIPT_FLAGS, SHELLS, chained_rule, expansion_rule
-from migrator.core.model import Applicability, Edit
 from migrator.js.resolve import Kind, unwrap
-from migrator.core.rule import Invalid, Rule, Valid
+from migrator.migration.execs import JS_COMMAND_CODES, SCRIPT_FLAGS, SHELLS, chained_rule, expansion_rule
 
 EXEC_RECEIVERS = (Kind.VM_CLI, Kind.HOST_CLI, Kind.DOCKER_CLI)
 OPERATOR_TOKENS = frozenset({"|", "||", "&&", ";", "&", ">", ">>", "<", "<<", "2>&1", "2>", "&>", "|&", "$(", "`"})

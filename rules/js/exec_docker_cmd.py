@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from migrator.core.model import Applicability, Edit
+from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of
 from migrator.js.command import Unknown, array_source, read_command, word_source
-from migrator.migration.execs import JS_COMMAND_CODES, DOCKER, Outcome, _refused, arguments_edit, finding
-from migrator.core.model import Applicability, Edit
 from migrator.js.resolve import Kind
-from migrator.core.rule import Invalid, Rule, Valid
+from migrator.migration.execs import DOCKER, JS_COMMAND_CODES, Outcome, _refused, arguments_edit, finding
 
 
 class ExecDockerCmd(Rule):

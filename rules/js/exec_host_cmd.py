@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from migrator.js.access import arguments_of
-from migrator.migration.execs import JS_COMMAND_CODES, HOST, finding, member_path, plan_exec, words_edit
 from migrator.core.model import Edit
-from migrator.js.resolve import Kind
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.js.access import arguments_of
+from migrator.js.resolve import Kind
+from migrator.migration.execs import HOST, JS_COMMAND_CODES, finding, member_path, plan_exec, words_edit
 
 
 class ExecHostCmd(Rule):

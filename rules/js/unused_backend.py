@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from migrator.core.model import Edit
-from migrator.js.resolve import Kind
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.js.resolve import Kind
 
 
 class UnusedBackend(Rule):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from migrator.core.model import Edit
-from migrator.js.resolve import TYPES_PACKAGE, string_value
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.js.resolve import TYPES_PACKAGE, string_value
 
 # Names in the hybrid module (dist/v1Hybrid, or the v1Hybrid namespace) with a v1 name.
 HYBRID = {"BackendV0": "HttpService", "ExecResultV0": "ExecResult", "RequestConfigV0": "RequestConfig"}
@@ -207,8 +207,7 @@ class _Plan:
             self.findings.append((node, f"`{ctx.text(node)}` is a deprecated v0 type; use `{v1}.{new}`"))
 
     def _move_namespace_imports(self) -> None:
-        ctx = self.ctx
-        for local, (_, spec, statement) in self.namespaces.items():
+        for local, (_, spec, _statement) in self.namespaces.items():
             if spec.child_by_field_name("alias") is None and self.v1_local is None:
                 name = spec.child_by_field_name("name")
                 self._edits.append(Edit(name.start_byte, name.end_byte, "v1"))

@@ -8,8 +8,8 @@ cst = LazyModule("libcst")
 cst_metadata = LazyModule("libcst.metadata")
 
 from migrator.core.model import Edit
-from migrator.python.index import Kind, index_of, members, receiver_edits, via_note
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.python.index import Kind, index_of, members, receiver_edits, via_note
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "request"})
 SERVICE = "extension.vm.service"

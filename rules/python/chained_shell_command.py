@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from migrator.migration.execs import PYTHON_CHAINED
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.migration.execs import PYTHON_CHAINED
 
 PY = "example.py"
 _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDesktopClient.from_metadata('metadata.json')\n"

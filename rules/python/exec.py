@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from migrator.core.model import Applicability, Edit
+from migrator.core.rule import Invalid, Rule, Valid
 from migrator.migration.execs import (
     CONTAINER,
     DOCKER,
@@ -12,7 +14,7 @@ from migrator.migration.execs import (
     VM,
     Outcome,
 )
-from migrator.core.model import Applicability, Edit
+from migrator.migration.shell import analyse_string
 from migrator.python.index import (
     Kind,
     Unknown,
@@ -24,9 +26,6 @@ from migrator.python.index import (
     via_note,
     word_source,
 )
-from migrator.core.rule import Invalid, Rule, Valid
-from migrator.migration.shell import analyse_string
-
 
 # method -> (what it is called on, where it runs)
 CALLS = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from migrator.python.index import Kind, index_of, members, receiver_edits
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.python.index import Kind, index_of, members, receiver_edits
 
 RENAMES = {"listContainers": "docker.list_containers", "listImages": "docker.list_images"}
 

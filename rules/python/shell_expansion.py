@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from migrator.migration.execs import PYTHON_EXPANSION
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.migration.execs import PYTHON_EXPANSION
 
 PY = "example.py"
 _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDesktopClient.from_metadata('metadata.json')\n"

@@ -8,8 +8,8 @@ cst = LazyModule("libcst")
 cst_metadata = LazyModule("libcst.metadata")
 
 from migrator.core.model import Applicability, Edit
-from migrator.python.index import Kind, bind_arguments, index_of, members, receiver_edits, via_note
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.python.index import Kind, bind_arguments, index_of, members, receiver_edits, via_note
 
 # method -> (what it is called on, the v1 call)
 CALLS = {

@@ -8,8 +8,8 @@ cst = LazyModule("libcst")
 cst_metadata = LazyModule("libcst.metadata")
 
 from migrator.core.model import Edit
-from migrator.python.index import Kind, index_of
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.python.index import Kind, index_of
 
 PY = "example.py"
 _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDesktopClient.from_metadata('metadata.json')\n"

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from migrator.shim_js.install import write_shim
-
 from tests.typecheck import ensure_packages
 
 HERE = Path(__file__).parent

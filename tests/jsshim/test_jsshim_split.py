@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from migrator.migration.shell import ShellCommandError, analyse_string, split_command
-
 from tests.jsshim.conftest import HERE, run_node
 
 CASES = json.loads((Path(__file__).parents[1] / "data" / "shell_cases.json").read_text(encoding="utf-8"))

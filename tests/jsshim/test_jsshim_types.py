@@ -14,9 +14,8 @@ import subprocess
 import pytest
 
 from migrator.shim_js.install import shim_source
-
-from tests.typecheck import TSCONFIG
 from tests.jsshim.conftest import HERE, SHIM_DIR, run_node
+from tests.typecheck import TSCONFIG
 
 # Beyond --strict: the flags strict projects add, so that the shim never breaks their build.
 EXTRA_STRICT = {

@@ -15,7 +15,6 @@ from click.testing import CliRunner
 import migrator.shim_js.install as jsshim
 from migrator import __version__
 from migrator.shim_js.install import ShimError, read_marker, render, shim_command, shim_source, write_shim
-
 from tests.typecheck import typecheck
 
 REPO = Path(__file__).resolve().parents[2]
