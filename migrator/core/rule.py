@@ -19,7 +19,8 @@ class Example:
     """Code a rule must (``Invalid``) or must not (``Valid``) flag, run by the test suite.
 
     ``filename`` picks the grammar. ``fixed`` is the expected text after ``ddmigrate fix``
-    (with ``--unsafe-fixes`` when ``unsafe`` is set); ``None`` means "no change".
+    (with ``--unsafe-fixes`` when ``unsafe`` is set); ``None`` means "no change". ``message``,
+    when given, pins the text of the findings.
     """
 
     code: str
@@ -28,6 +29,7 @@ class Example:
     findings: int = 1
     fix: str = "safe"  # the fix label every finding of this example must carry
     unsafe: bool = False
+    message: str | None = None  # when set, the exact message every finding of this example carries
 
 
 def Valid(code: str, filename: str = "example.ts") -> Example:
@@ -35,10 +37,11 @@ def Valid(code: str, filename: str = "example.ts") -> Example:
 
 
 def Invalid(code: str, fixed: str | None = None, *, filename: str = "example.ts", findings: int = 1,
-            fix: str | None = None, unsafe: bool = False) -> Example:
+            fix: str | None = None, unsafe: bool = False, message: str | None = None) -> Example:
     if fix is None:
         fix = "safe" if fixed is not None and not unsafe else ("unsafe" if unsafe else "none")
-    return Example(code=code, filename=filename, fixed=fixed, findings=findings, fix=fix, unsafe=unsafe)
+    return Example(code=code, filename=filename, fixed=fixed, findings=findings, fix=fix, unsafe=unsafe,
+                   message=message)
 
 
 class Context:

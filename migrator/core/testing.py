@@ -31,6 +31,11 @@ def run_example(rule: Rule, example: Example, catalogue: Catalogue | None = None
             f"{rule.name}: expected fix {example.fix!r}, got "
             + ", ".join(f"{f.fix_label!r} ({f.no_fix_reason})" for f in wrong) + f" in:\n{example.code}"
         )
+    if example.message is not None:
+        off = [f.message for f in findings if f.message != example.message]
+        if off:
+            raise ExampleFailure(f"{rule.name}: expected the message\n  {example.message}\ngot\n  "
+                                 + "\n  ".join(off) + f"\nin:\n{example.code}")
     result = fix(source, catalogue, unsafe=example.unsafe)
     expected = example.fixed if example.fixed is not None else example.code
     actual = result.source.content.decode("utf-8")

@@ -75,13 +75,13 @@ class ChainedShellCommand(Rule):
             Invalid(
                 "await ddClient.backend.execInVMExtension(`ls\\nrm -rf /tmp/x`);\n",
                 "await ddClient.extension.vm!.cli.exec(\"sh\", [\"-c\", `ls\\nrm -rf /tmp/x`]);\n",
-                unsafe=True,
+                unsafe=True, message="the command uses shell syntax (`\n`): a newline here starts a second shell command; v1 exec runs no shell, so the newline and the next command would reach the program as literal text; run one exec per command and pass results on in JavaScript; or run it explicitly with `sh -c` in the backend container",
             ),
-            Invalid("await window.ddClient.execHostCmd('kubectl get nodes | wc -l');\n"),
-            Invalid("await ddClient.backend.execInContainer(id, 'ls | head');\n"),
-            Invalid("await ddClient.execDockerCmd('logs', id, '| tail');\n"),
-            Invalid("await ddClient.extension.vm?.cli.exec('ls', ['-l', '|', 'grep', 'x']);\n"),
-            Invalid("await ddClient.extension.vm?.cli.exec('ls', ['-l | grep x']);\n"),
-            Invalid("await ddClient.docker.cli.exec('ps | grep x', []);\n"),
+            Invalid("await window.ddClient.execHostCmd('kubectl get nodes | wc -l');\n", message="the command uses shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument; run one exec per command and pass results on in JavaScript (do not wrap it in `sh -c`: the host may be Windows)"),
+            Invalid("await ddClient.backend.execInContainer(id, 'ls | head');\n", message="the command uses shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument; run one exec per command and pass results on in JavaScript"),
+            Invalid("await ddClient.execDockerCmd('logs', id, '| tail');\n", message="the command uses shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument; run one exec per command and pass results on in JavaScript"),
+            Invalid("await ddClient.extension.vm?.cli.exec('ls', ['-l', '|', 'grep', 'x']);\n", message="an argument holds shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument. Run one exec per command and pass results on in JavaScript, or run a script explicitly with `sh -c`"),
+            Invalid("await ddClient.extension.vm?.cli.exec('ls', ['-l | grep x']);\n", message="an argument holds shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument. Run one exec per command and pass results on in JavaScript, or run a script explicitly with `sh -c`"),
+            Invalid("await ddClient.docker.cli.exec('ps | grep x', []);\n", message="the command name holds shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument. Run one exec per command and pass results on in JavaScript, or run a script explicitly with `sh -c`"),
         ]
     )

@@ -153,17 +153,17 @@ class ExecCommandString(Rule):
         Invalid(
             "await ddClient.extension.vm?.cli.exec('ls -l', []);\n",
             "await ddClient.extension.vm?.cli.exec('ls', ['-l']);\n",
-            unsafe=True,
+            unsafe=True, message="the command name 'ls -l' holds arguments; v1 exec runs no shell, so it looks for a program with that whole name: pass `ls` and put the rest in the argument array",
         ),
         Invalid(
             "await ddClient.extension.vm?.cli.exec(\"sh -c\", [script]);\n",
             "await ddClient.extension.vm?.cli.exec(\"sh\", [\"-c\", script]);\n",
-            unsafe=True,
+            unsafe=True, message="the command name \"sh -c\" holds arguments; v1 exec runs no shell, so it looks for a program with that whole name: pass `sh` and put the rest in the argument array",
         ),
         Invalid(
             "const cli = ddClient.docker.cli;\nawait cli.exec('image ls', ['--all']);\n",
             "const cli = ddClient.docker.cli;\nawait cli.exec('image', ['ls', '--all']);\n",
-            unsafe=True,
+            unsafe=True, message="the command name 'image ls' holds arguments; v1 exec runs no shell, so it looks for a program with that whole name: pass `image` and put the rest in the argument array",
         ),
-        Invalid("await ddClient.extension.vm?.cli.exec('ls -l', flags);\n"),
+        Invalid("await ddClient.extension.vm?.cli.exec('ls -l', flags);\n", message="the command name 'ls -l' holds arguments; v1 exec runs no shell, so it looks for a program with that whole name: pass `ls` and put the rest in the argument array"),
     )

@@ -112,17 +112,17 @@ class ExecDockerCmd(Rule):
     invalid = (
         Invalid(
             "const images = await ddClient.execDockerCmd(\"images\", \"--format\", '\"{{json .}}\"');\n",
-            "const images = await ddClient.docker.cli.exec(\"images\", [\"--format\", \"{{json .}}\"]);\n",
+            "const images = await ddClient.docker.cli.exec(\"images\", [\"--format\", \"{{json .}}\"]);\n", message="`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])`",
         ),
         Invalid(
             "window.ddClient.execDockerCmd('ps', '-a --filter', 'label=com.example=1');\n",
             "window.ddClient.docker.cli.exec('ps', ['-a', '--filter', 'label=com.example=1']);\n",
-            filename="list.js",
+            filename="list.js", message="`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])`",
         ),
         Invalid(
             "await ddClient.execDockerCmd('rm', '-f', containerId);\n",
             "await ddClient.docker.cli.exec('rm', ['-f', containerId]);\n",
-            unsafe=True,
+            unsafe=True, message="`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])` (`containerId` now reach the program as one argument each: the shell also split their values)",
         ),
-        Invalid("await ddClient.execDockerCmd('ps', ...flags);\n"),
+        Invalid("await ddClient.execDockerCmd('ps', ...flags);\n", message="`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])`"),
     )

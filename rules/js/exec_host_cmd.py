@@ -76,23 +76,23 @@ class ExecHostCmd(Rule):
     invalid = (
         Invalid(
             "const out = await window.ddClient.execHostCmd(\"kubectl get pods -o json\");\n",
-            "const out = await window.ddClient.extension.host!.cli.exec(\"kubectl\", [\"get\", \"pods\", \"-o\", \"json\"]);\n",
+            "const out = await window.ddClient.extension.host!.cli.exec(\"kubectl\", [\"get\", \"pods\", \"-o\", \"json\"]);\n", message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)`",
         ),
         Invalid(
             "ddClient.execHostCmd('trivy --version').then((r) => r.stdout);\n",
             "ddClient.extension.host?.cli.exec('trivy', ['--version']).then((r) => r.stdout);\n",
-            filename="scan.js",
+            filename="scan.js", message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)`",
         ),
         # Windows read single quotes differently: unsafe, and said so.
         Invalid(
             "await ddClient.execHostCmd(\"tool --path 'C:/My Files'\");\n",
             "await ddClient.extension.host!.cli.exec(\"tool\", [\"--path\", \"C:/My Files\"]);\n",
-            unsafe=True,
+            unsafe=True, message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)` (on Windows the host shell was cmd.exe, which reads `'C:/My Files'` differently; this fix assumes the POSIX sh reading)",
         ),
         Invalid(
             "await ddClient.execHostCmd(`kubectl logs ${pod}`);\n",
             "await ddClient.extension.host!.cli.exec(\"kubectl\", [\"logs\", `${pod}`]);\n",
-            unsafe=True,
+            unsafe=True, message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)` (`${pod}` now reaches the program as (part of) one argument: a value with spaces or shell characters is no longer split or expanded (usually the intent, and safer, but a change))",
         ),
-        Invalid("await ddClient.execHostCmd(cmdline);\n"),
+        Invalid("await ddClient.execHostCmd(cmdline);\n", message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)`"),
     )

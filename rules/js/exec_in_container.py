@@ -79,17 +79,17 @@ class ExecInContainer(Rule):
     invalid = (
         Invalid(
             "const out = await ddClient.backend.execInContainer(id, 'cat /etc/hostname');\n",
-            "const out = await ddClient.docker.cli.exec('exec', [id, 'cat', '/etc/hostname']);\n",
+            "const out = await ddClient.docker.cli.exec('exec', [id, 'cat', '/etc/hostname']);\n", message="`execInContainer()` is deprecated; use `docker.cli.exec(\"exec\", [container, cmd, ...args])`",
         ),
         Invalid(
             "window.ddClient.backend.execInContainer(container.Id, \"psql -c 'select 1'\");\n",
             "window.ddClient.docker.cli.exec(\"exec\", [container.Id, \"psql\", \"-c\", \"select 1\"]);\n",
-            filename="db.js",
+            filename="db.js", message="`execInContainer()` is deprecated; use `docker.cli.exec(\"exec\", [container, cmd, ...args])`",
         ),
-        Invalid("ddClient.backend.execInContainer(id);\n"),
+        Invalid("ddClient.backend.execInContainer(id);\n", message="`execInContainer()` is deprecated; use `docker.cli.exec(\"exec\", [container, cmd, ...args])`"),
         Invalid(
             "window.ddClient.backend('my-ext').execInContainer(id, 'ls /');\n",
             "window.ddClient.docker.cli.exec('exec', [id, 'ls', '/']);\n",
-            unsafe=True,
+            unsafe=True, message="`execInContainer()` is deprecated; use `docker.cli.exec(\"exec\", [container, cmd, ...args])` (early preview form: the extension name given to `backend(...)` is dropped, since v1 always reaches this extension's own backend)",
         ),
     )

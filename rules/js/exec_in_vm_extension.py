@@ -100,55 +100,55 @@ class ExecInVmExtension(Rule):
     invalid = (
         Invalid(
             "const result = await ddClient.backend.execInVMExtension('ls -la /data');\n",
-            "const result = await ddClient.extension.vm!.cli.exec('ls', ['-la', '/data']);\n",
+            "const result = await ddClient.extension.vm!.cli.exec('ls', ['-la', '/data']);\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`",
         ),
         Invalid(
             "window.ddClient.backend.execInVMExtension(\"cat  \\t'/tmp/my file'\");\n",
             "window.ddClient.extension.vm?.cli.exec(\"cat\", [\"/tmp/my file\"]);\n",
-            filename="legacy.js",
+            filename="legacy.js", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`",
         ),
         Invalid(
             "await ddClient.backend.execInVMExtension(`docker ps --format \"{{json .}}\"`);\n",
-            "await ddClient.extension.vm!.cli.exec(\"docker\", [\"ps\", \"--format\", \"{{json .}}\"]);\n",
+            "await ddClient.extension.vm!.cli.exec(\"docker\", [\"ps\", \"--format\", \"{{json .}}\"]);\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`",
         ),
         Invalid(
             "await ddClient.backend.execInVMExtension('echo \"it\\'s\" a\\\\ b \"\" x');\n",
-            "await ddClient.extension.vm!.cli.exec('echo', ['it\\'s', 'a b', '', 'x']);\n",
+            "await ddClient.extension.vm!.cli.exec('echo', ['it\\'s', 'a b', '', 'x']);\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`",
         ),
         # Operators and expansions inside quotes are plain text.
         Invalid(
             "await ddClient.backend.execInVMExtension(\"echo 'a | b' \\\"x && y\\\" c\\\\;d '$HOME' '*'\");\n",
-            "await ddClient.extension.vm!.cli.exec(\"echo\", [\"a | b\", \"x && y\", \"c;d\", \"$HOME\", \"*\"]);\n",
+            "await ddClient.extension.vm!.cli.exec(\"echo\", [\"a | b\", \"x && y\", \"c;d\", \"$HOME\", \"*\"]);\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`",
         ),
         Invalid(
             "const CMD = 'df -h';\nawait ddClient.backend.execInVMExtension(CMD);\n",
-            "const CMD = 'df -h';\nawait ddClient.extension.vm!.cli.exec('df', ['-h']);\n",
+            "const CMD = 'df -h';\nawait ddClient.extension.vm!.cli.exec('df', ['-h']);\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)` (the command was read from `CMD`)",
         ),
         # Substitutions: each stays one argument; unsafe, because the shell split the value.
         Invalid(
             "await ddClient.backend.execInVMExtension(`cat /data/${name}.json --name=${id}`);\n",
             "await ddClient.extension.vm!.cli.exec(\"cat\", [`/data/${name}.json`, `--name=${id}`]);\n",
-            unsafe=True,
+            unsafe=True, message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)` (`${name}`, `${id}` now reach the program as (part of) one argument: a value with spaces or shell characters is no longer split or expanded (usually the intent, and safer, but a change))",
         ),
         Invalid(
             "await ddClient.backend.execInVMExtension('rm -f ' + file);\n",
             "await ddClient.extension.vm!.cli.exec('rm', ['-f', `${file}`]);\n",
-            unsafe=True,
+            unsafe=True, message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)` (`${file}` now reaches the program as (part of) one argument: a value with spaces or shell characters is no longer split or expanded (usually the intent, and safer, but a change))",
         ),
-        Invalid("await ddClient.backend.execInVMExtension(`ls ${dir}`);\n", fix="unsafe"),
+        Invalid("await ddClient.backend.execInVMExtension(`ls ${dir}`);\n", fix="unsafe", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)` (`${dir}` now reaches the program as (part of) one argument: a value with spaces or shell characters is no longer split or expanded (usually the intent, and safer, but a change))"),
         # The layout around the arguments (line breaks, a trailing comma) stays.
         Invalid(
             "const resp = await window.ddClient.backend.execInVMExtension(\n  `/app/tool status --json`,\n)\n",
-            "const resp = await window.ddClient.extension.vm!.cli.exec(\n  \"/app/tool\", [\"status\", \"--json\"],\n)\n",
+            "const resp = await window.ddClient.extension.vm!.cli.exec(\n  \"/app/tool\", [\"status\", \"--json\"],\n)\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`",
         ),
         # Through a variable holding the backend: the call goes through the client again.
         Invalid(
             "const { backend } = ddClient;\nawait backend.execInVMExtension('ls');\n",
-            "await ddClient.extension.vm!.cli.exec('ls', []);\n",
+            "await ddClient.extension.vm!.cli.exec('ls', []);\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`",
         ),
         # What cannot be split here.
-        Invalid("await ddClient.backend.execInVMExtension(command);\n"),
-        Invalid("await ddClient.backend.execInVMExtension(buildCommand());\n"),
-        Invalid("await ddClient.backend.execInVMExtension('');\n"),
-        Invalid("await ddClient.backend.execInVMExtension('echo \"unterminated');\n"),
+        Invalid("await ddClient.backend.execInVMExtension(command);\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
+        Invalid("await ddClient.backend.execInVMExtension(buildCommand());\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
+        Invalid("await ddClient.backend.execInVMExtension('');\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
+        Invalid("await ddClient.backend.execInVMExtension('echo \"unterminated');\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
     )

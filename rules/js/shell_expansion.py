@@ -54,15 +54,15 @@ class ShellExpansion(Rule):
         Invalid(
             "await ddClient.backend.execInVMExtension('ls $DATA_DIR');\n",
             "await ddClient.extension.vm!.cli.exec('sh', ['-c', 'ls $DATA_DIR']);\n",
-            unsafe=True,
+            unsafe=True, message="the command relies on shell expansion (`$DATA_DIR`): `$DATA_DIR` is expanded by the shell; v1 exec runs no shell, so the program would receive the literal text `$DATA_DIR`; compute the value in JavaScript; or run it explicitly with `sh -c` in the backend container",
         ),
         Invalid(
             "await ddClient.backend.execInVMExtension(\"rm /tmp/*.log\");\n",
             "await ddClient.extension.vm!.cli.exec(\"sh\", [\"-c\", \"rm /tmp/*.log\"]);\n",
-            unsafe=True,
+            unsafe=True, message="the command relies on shell expansion (`*`): `*` is a shell glob (filename pattern); v1 exec runs no shell, so the program would receive the literal text `*`; compute the value in JavaScript; or run it explicitly with `sh -c` in the backend container",
         ),
-        Invalid("await ddClient.execHostCmd('cat ~/.kube/config');\n"),
-        Invalid("await ddClient.execHostCmd('ls ${HOME}');\n"),
-        Invalid("await ddClient.backend.execInContainer(id, 'DEBUG=1 run');\n"),
-        Invalid("await ddClient.extension.host?.cli.exec('kubectl', ['--kubeconfig', '$KUBECONFIG']);\n"),
+        Invalid("await ddClient.execHostCmd('cat ~/.kube/config');\n", message="the command relies on shell expansion (`~`): `~` is a shell home-directory (tilde) expansion; v1 exec runs no shell, so the program would receive the literal text `~`; compute the value in JavaScript (do not wrap it in `sh -c`: the host may be Windows)"),
+        Invalid("await ddClient.execHostCmd('ls ${HOME}');\n", message="the command relies on shell expansion (`${HOME}`): `${HOME}` is a parameter expansion; v1 exec runs no shell, so the program would receive the literal text `${HOME}`; compute the value in JavaScript (do not wrap it in `sh -c`: the host may be Windows)"),
+        Invalid("await ddClient.backend.execInContainer(id, 'DEBUG=1 run');\n", message="the command relies on shell expansion (`DEBUG=1`): `DEBUG=1` at the start of a command is a shell variable assignment for `DEBUG`; v1 exec runs no shell, so it would become the program name or an argument; compute the value in JavaScript"),
+        Invalid("await ddClient.extension.host?.cli.exec('kubectl', ['--kubeconfig', '$KUBECONFIG']);\n", message="an argument relies on shell expansion (`$KUBECONFIG`): `$KUBECONFIG` is expanded by the shell; v1 exec runs no shell, so the program would receive the literal text `$KUBECONFIG`. v1 exec expands nothing: compute the value in JavaScript"),
     )

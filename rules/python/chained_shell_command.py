@@ -76,10 +76,10 @@ class PythonChainedShellCommand(Rule):
             Invalid(
                 _SETUP + "client.backend.exec_in_vm_extension(f'cat {path} | wc -l')\n",
                 _SETUP + "client.extension.vm.cli.exec('sh', ['-c', f'cat {path} | wc -l'])\n",
-                filename=PY, unsafe=True,
+                filename=PY, unsafe=True, message="the command uses shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument; run one exec per command and pass results on in Python; or run it explicitly with `sh -c` in the backend container (the shim refuses this string with `LegacyCommandError`, so the call fails today)",
             ),
-            Invalid(_SETUP + "client.execHostCmd('kubectl get nodes | wc -l')\n", filename=PY),
-            Invalid(_SETUP + "client.backend.execInContainer(cid, 'ls | head')\n", filename=PY),
-            Invalid(_SETUP + "client.execDockerCmd('logs', cid, '| tail')\n", filename=PY),
+            Invalid(_SETUP + "client.execHostCmd('kubectl get nodes | wc -l')\n", filename=PY, message="the command uses shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument; run one exec per command and pass results on in Python (do not wrap it in `sh -c`: the host may be Windows; the shim refuses this string with `LegacyCommandError`, so the call fails today)"),
+            Invalid(_SETUP + "client.backend.execInContainer(cid, 'ls | head')\n", filename=PY, message="the command uses shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument; run one exec per command and pass results on in Python (the shim refuses this string with `LegacyCommandError`, so the call fails today)"),
+            Invalid(_SETUP + "client.execDockerCmd('logs', cid, '| tail')\n", filename=PY, message="the command uses shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument; run one exec per command and pass results on in Python (the shim refuses this string with `LegacyCommandError`, so the call fails today)"),
         ]
     )

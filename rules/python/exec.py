@@ -224,71 +224,71 @@ class PythonExec(Rule):
         Invalid(
             _SETUP + "result = client.backend.execInVMExtension(\"ls -la '/my data'\")\n",
             _SETUP + "result = client.extension.vm.cli.exec(\"ls\", [\"-la\", \"/my data\"])\n",
-            filename=PY,
+            filename=PY, message="`client.backend.execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`",
         ),
         Invalid(
             _SETUP + "client.backend.exec_in_vm_extension('cat  \\t\"/tmp/my file\" a\\\\ b')\n",
             _SETUP + "client.extension.vm.cli.exec('cat', ['/tmp/my file', 'a b'])\n",
-            filename=PY,
+            filename=PY, message="`client.backend.exec_in_vm_extension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`",
         ),
         # Host commands: the shim split them like sh on every platform, so this is safe.
         Invalid(
             _SETUP + "version = client.execHostCmd(\"kubectl version --client -o 'json'\")\n",
             _SETUP + "version = client.extension.host.cli.exec(\"kubectl\", [\"version\", \"--client\", \"-o\", \"json\"])\n",
-            filename=PY,
+            filename=PY, message="`client.execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)`",
         ),
         Invalid(
             "import migrator.shim as shim\n\n\ndef versions(c: shim.DockerDesktopClient):\n"
             "    return c.exec_host_cmd('trivy --version')\n",
             "import migrator.shim as shim\n\n\ndef versions(c: shim.DockerDesktopClient):\n"
             "    return c.extension.host.cli.exec('trivy', ['--version'])\n",
-            filename=PY,
+            filename=PY, message="`c.exec_host_cmd()` is deprecated; use `extension.host.cli.exec(cmd, args)`",
         ),
         Invalid(
             _SETUP + "out = client.backend.execInContainer(container_id, 'psql -c \"select 1\"')\n",
             _SETUP + "out = client.docker.cli.exec('exec', [container_id, 'psql', '-c', 'select 1'])\n",
-            filename=PY,
+            filename=PY, message="`client.backend.execInContainer()` is deprecated; use `docker.cli.exec(\"exec\", [container, cmd, *args])`",
         ),
         Invalid(
             _SETUP + "images = client.execDockerCmd('images', '--format', '\"{{json .}}\"', '-a --no-trunc')\n",
             _SETUP + "images = client.docker.cli.exec('images', ['--format', '{{json .}}', '-a', '--no-trunc'])\n",
-            filename=PY,
+            filename=PY, message="`client.execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args...])`",
         ),
         # The backend stored in a variable: the call goes through the client again.
         Invalid(
             _SETUP + "backend = client.backend\nbackend.execInVMExtension('df -h')\n",
             _SETUP + "backend = client.backend\nclient.extension.vm.cli.exec('df', ['-h'])\n",
-            filename=PY,
+            filename=PY, message="`backend.execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)` (through `backend`, assigned on line 4)",
         ),
         # f-strings and `+`: each value stays one argument, which the shim split at run time.
         Invalid(
             _SETUP + "client.backend.execInVMExtension(f'cat /data/{name}.json --id={item!r}')\n",
             _SETUP + "client.extension.vm.cli.exec('cat', [f'/data/{name}.json', f'--id={item!r}'])\n",
-            filename=PY, unsafe=True,
+            filename=PY, unsafe=True, message="`client.backend.execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)` (`{name}`, `{item!r}` now reach the program as (part of) one argument: a value with spaces is no longer split, nor one with shell characters refused, as the shim did at run time (usually the intent, but a change))",
         ),
         Invalid(
             _SETUP + "client.execHostCmd('kubectl logs ' + pod)\n",
             _SETUP + "client.extension.host.cli.exec('kubectl', ['logs', pod])\n",
-            filename=PY, unsafe=True,
+            filename=PY, unsafe=True, message="`client.execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)` (`pod` now reaches the program as (part of) one argument: a value with spaces is no longer split, nor one with shell characters refused, as the shim did at run time (usually the intent, but a change))",
         ),
         Invalid(
             _SETUP + "client.execDockerCmd('rm', '-f', container_id)\n",
             _SETUP + "client.docker.cli.exec('rm', ['-f', container_id])\n",
-            filename=PY, unsafe=True,
+            filename=PY, unsafe=True, message="`client.execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args...])` (`container_id` now reach the program as one argument each, or as written: the shim split their values at run time)",
         ),
         # A string held in a variable assigned once: its value is copied into the call.
         Invalid(
             _SETUP + "LIST = 'ls -l /data'\nclient.backend.execInVMExtension(LIST)\n",
             _SETUP + "LIST = 'ls -l /data'\nclient.extension.vm.cli.exec('ls', ['-l', '/data'])\n",
-            filename=PY, unsafe=True,
+            filename=PY, unsafe=True, message="`client.backend.execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)` (the command was read from `LIST`, whose value is copied into the call)",
         ),
         # What cannot be split here.
-        Invalid(_SETUP + "def run(command):\n    client.backend.execInVMExtension(command)\n", filename=PY),
-        Invalid(_SETUP + "client.execHostCmd(' '.join(parts))\n", filename=PY),
-        Invalid(_SETUP + "client.execDockerCmd('ps', *flags)\n", filename=PY),
-        Invalid(_SETUP + "client.backend.execInVMExtension('echo \"unterminated')\n", filename=PY),
-        Invalid(_SETUP + "client.backend.execInVMExtension('   ')\n", filename=PY),
-        Invalid(_SETUP + "client.backend.execInVMExtension(b'ls')\n", filename=PY),
+        Invalid(_SETUP + "def run(command):\n    client.backend.execInVMExtension(command)\n", filename=PY, message="`client.backend.execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
+        Invalid(_SETUP + "client.execHostCmd(' '.join(parts))\n", filename=PY, message="`client.execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)`"),
+        Invalid(_SETUP + "client.execDockerCmd('ps', *flags)\n", filename=PY, message="`client.execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args...])`"),
+        Invalid(_SETUP + "client.backend.execInVMExtension('echo \"unterminated')\n", filename=PY, message="`client.backend.execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
+        Invalid(_SETUP + "client.backend.execInVMExtension('   ')\n", filename=PY, message="`client.backend.execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
+        Invalid(_SETUP + "client.backend.execInVMExtension(b'ls')\n", filename=PY, message="`client.backend.execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
     )
 
 

@@ -61,14 +61,14 @@ class PythonShellExpansion(Rule):
         Invalid(
             _SETUP + "client.backend.execInVMExtension('ls $DATA_DIR')\n",
             _SETUP + "client.extension.vm.cli.exec('sh', ['-c', 'ls $DATA_DIR'])\n",
-            filename=PY, unsafe=True,
+            filename=PY, unsafe=True, message="the command relies on shell expansion (`$DATA_DIR`): `$DATA_DIR` is expanded by the shell; v1 exec runs no shell, so the program would receive the literal text `$DATA_DIR`; compute the value in Python; or run it explicitly with `sh -c` in the backend container (the shim refuses this string with `LegacyCommandError`, so the call fails today)",
         ),
         Invalid(
             _SETUP + "client.backend.exec_in_vm_extension(\"rm /tmp/*.log\")\n",
             _SETUP + "client.extension.vm.cli.exec(\"sh\", [\"-c\", \"rm /tmp/*.log\"])\n",
-            filename=PY, unsafe=True,
+            filename=PY, unsafe=True, message="the command relies on shell expansion (`*`): `*` is a shell glob (filename pattern); v1 exec runs no shell, so the program would receive the literal text `*`; compute the value in Python; or run it explicitly with `sh -c` in the backend container (the shim refuses this string with `LegacyCommandError`, so the call fails today)",
         ),
-        Invalid(_SETUP + "client.execHostCmd('cat ~/.kube/config')\n", filename=PY),
-        Invalid(_SETUP + "client.exec_host_cmd('ls ${HOME}')\n", filename=PY),
-        Invalid(_SETUP + "client.backend.execInContainer(cid, 'DEBUG=1 run')\n", filename=PY),
+        Invalid(_SETUP + "client.execHostCmd('cat ~/.kube/config')\n", filename=PY, message="the command relies on shell expansion (`~`): `~` is a shell home-directory (tilde) expansion; v1 exec runs no shell, so the program would receive the literal text `~`; compute the value in Python (do not wrap it in `sh -c`: the host may be Windows; the shim refuses this string with `LegacyCommandError`, so the call fails today)"),
+        Invalid(_SETUP + "client.exec_host_cmd('ls ${HOME}')\n", filename=PY, message="the command relies on shell expansion (`${HOME}`): `${HOME}` is a parameter expansion; v1 exec runs no shell, so the program would receive the literal text `${HOME}`; compute the value in Python (do not wrap it in `sh -c`: the host may be Windows; the shim refuses this string with `LegacyCommandError`, so the call fails today)"),
+        Invalid(_SETUP + "client.backend.execInContainer(cid, 'DEBUG=1 run')\n", filename=PY, message="the command relies on shell expansion (`DEBUG=1`): `DEBUG=1` at the start of a command is a shell variable assignment for `DEBUG`; v1 exec runs no shell, so it would become the program name or an argument; compute the value in Python (the shim refuses this string with `LegacyCommandError`, so the call fails today)"),
     )
