@@ -1,5 +1,6 @@
 """Every example of every rule runs here: a rule cannot ship with a failing or missing example."""
 
+import dataclasses
 import re
 
 import pytest
@@ -67,6 +68,19 @@ def test_example_runner_catches_a_wrong_expectation():
     missed = type(rule.invalid[0])(code="const x = 1;\n", fixed=None, findings=1)
     with pytest.raises(ExampleFailure):
         run_example(rule, missed)
+    exec_rule = find_rule("exec-host-cmd")
+    pinned = next(e for e in exec_rule.invalid if e.message)
+    run_example(exec_rule, pinned)
+    with pytest.raises(ExampleFailure, match="expected the message"):
+        run_example(exec_rule, dataclasses.replace(pinned, message=pinned.message + " (changed)"))
+
+
+def test_a_rule_may_only_emit_codes_the_catalogue_has():
+    class Emitter(Rule):
+        code, name, summary, emits = "DD902", "emitter", "z", ("DD999",)
+
+    with pytest.raises(CatalogueError, match="DD999"):
+        check_unique([*(type(r) for r in RULES), Emitter])
 
 
 def test_find_and_select_rules():
