@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from migrator.js import strings as jsstrings
 from migrator.js.resolve import unwrap
-from migrator.migration.shell import Analysis, Subst, Word, analyse
+from migrator.migration.shell import Analysis, Subst, UnknownCommand, Word, analyse
 
 
 @dataclass
@@ -37,8 +37,7 @@ class Command:
         return not self.substitutions
 
 
-class Unknown(Exception):
-    """The expression is not a string the analyser can read; the message says what it is."""
+Unknown = UnknownCommand
 
 
 def read_command(ctx, node) -> Command:

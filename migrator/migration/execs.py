@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from migrator.core.model import Applicability, Edit
 from migrator.js.access import PREVIEW_NOTE, arguments_of
-from migrator.js.command import Command, Unknown, argv_source, array_source, read_command, substitution_names
+from migrator.js.command import argv_source, array_source, read_command, substitution_names
+from migrator.migration.shell import UnknownCommand
 
 VM, HOST, CONTAINER, DOCKER = "vm", "host", "container", "docker"
 SHELLS = frozenset({
@@ -85,42 +86,103 @@ class Outcome:
     no_fix_reason: str | None = None
 
 
-def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell_edits=None,
-              preview: bool = False) -> Outcome:
-    """Decide the finding for a legacy single-string exec call.
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between the front-ends' legacy exec, as data: the planner is one.
+
+    - ``host_shell_was_cmd``: v0's host exec ran the string through cmd.exe on Windows; the
+      Python shim split it like sh on every platform, so a quoting divergence exists only in JS.
+    - ``via_unsafe``: JS reads a command only through a ``const`` (never rebound); a Python name
+      assigned once in the file can still be rebound from outside (a module attribute,
+      ``global``), so copying its value into the call is unsafe there.
+    - ``refusal``: what the old call does with a shell command line today (the shim refuses
+      it; v0's JS ran it through a shell, so nothing is said).
+    """
+
+    language: str
+    chained: Reported
+    expansion: Reported
+    host_shell_was_cmd: bool
+    via_unsafe: bool
+    split_note: str
+    empty_reason: str
+    refusal: str | None
+
+
+JS_DIALECT = Dialect(
+    language="JavaScript", chained=CHAINED, expansion=EXPANSION, host_shell_was_cmd=True, via_unsafe=False,
+    split_note=": a value with spaces or shell characters is no longer split or expanded"
+               " (usually the intent, and safer, but a change)",
+    empty_reason="the command is empty", refusal=None,
+)
+PYTHON_DIALECT = Dialect(
+    language="Python", chained=PYTHON_CHAINED, expansion=PYTHON_EXPANSION, host_shell_was_cmd=False, via_unsafe=True,
+    split_note=": a value with spaces is no longer split, nor one with shell characters refused, as the shim"
+               " did at run time (usually the intent, but a change)",
+    empty_reason="the command is empty (the shim refused it)",
+    refusal="the shim refuses this string with `LegacyCommandError`, so the call fails today",
+)
+
+
+class CommandSource:
+    """How a front-end reads a command argument; the planner asks nothing else of it.
+
+    ``read(node)`` returns a command with ``analysis``, ``node`` and ``via`` (or raises
+    ``UnknownCommand``); the rest turn parts of it back into words of the user's language.
+    """
+
+    dialect: Dialect
+
+    def read(self, node):
+        raise NotImplementedError
+
+    def substitution_count(self, command) -> int:
+        raise NotImplementedError
+
+    def substitution_names(self, command) -> str:
+        """The substitutions as shown in a message: "`${a}`, `${b}`" or "`a`, `b`"."""
+        raise NotImplementedError
+
+    def via_name(self, command) -> str:
+        raise NotImplementedError
+
+    def script(self, command) -> str:
+        """The command argument's source text, to hand to `sh -c` as written."""
+        raise NotImplementedError
+
+
+def plan_command(source: CommandSource, rule, message: str, cmd_node, target: str, build_edits,
+                 shell_edits=None, preview: bool = False) -> Outcome:
+    """Decide the finding for a legacy single-string exec call, in either front-end.
 
     ``build_edits(command, words)`` returns the edits of the faithful rewrite;
     ``shell_edits(script_source)`` those of the explicit ``sh -c`` rewrite (VM only).
     """
+    dialect = source.dialect
     try:
-        command = read_command(ctx, cmd_node)
-    except Unknown as exc:
+        command = source.read(cmd_node)
+    except UnknownCommand as exc:
         return Outcome(rule, message, [], no_fix_reason=f"{exc}; split it by hand into a command and its arguments")
     analysis = command.analysis
     if analysis.syntax_errors:
         problem = analysis.syntax_errors[0]
         return Outcome(rule, message, [], no_fix_reason=f"the command is not valid shell: {problem.message}")
-    if analysis.operators:
-        return _refused(ctx, chained_rule(), command, analysis.operators, target, shell_edits)
-    if analysis.expansions:
-        return _refused(ctx, expansion_rule(), command, analysis.expansions, target, shell_edits)
+    if analysis.operators or analysis.expansions:
+        return refused(source, command, analysis, target, shell_edits)
     if analysis.substitution_problems:
         problem = analysis.substitution_problems[0]
         return Outcome(rule, message, [], no_fix_reason=f"{problem.message}; split it by hand")
     if not analysis.words:
-        return Outcome(rule, message, [], no_fix_reason="the command is empty")
+        return Outcome(rule, message, [], no_fix_reason=dialect.empty_reason)
     notes = []
     applicability = Applicability.SAFE
-    unquoted = {i for w in analysis.words for i in w.unquoted_substs}
-    if command.substitutions:
+    count = source.substitution_count(command)
+    if count:
         applicability = Applicability.UNSAFE
-        notes.append(
-            f"{substitution_names(ctx, command, range(len(command.substitutions)))} now reach"
-            f"{'es' if len(command.substitutions) == 1 else ''} the program as (part of) one argument"
-            + (": a value with spaces or shell characters is no longer split or expanded"
-               " (usually the intent, and safer, but a change)" if unquoted else "")
-        )
-    if target == HOST and analysis.host_divergence:
+        unquoted = {i for w in analysis.words for i in w.unquoted_substs}
+        notes.append(f"{source.substitution_names(command)} now reach{'es' if count == 1 else ''} the program as"
+                     " (part of) one argument" + (dialect.split_note if unquoted else ""))
+    if target == HOST and dialect.host_shell_was_cmd and analysis.host_divergence:
         applicability = Applicability.UNSAFE
         what = ", ".join(sorted({f"`{p.text}`" for p in analysis.host_divergence}))
         notes.append(f"on Windows the host shell was cmd.exe, which reads {what} differently; "
@@ -130,26 +192,77 @@ def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell
         applicability = Applicability.UNSAFE
         notes.append(PREVIEW_NOTE.strip(" ()"))
     if command.via is not None:
-        notes.append(f"the command was read from `{command.via.name}`")
+        if dialect.via_unsafe:
+            applicability = Applicability.UNSAFE
+            notes.append(f"the command was read from `{source.via_name(command)}`, whose value is copied into the call")
+        else:
+            notes.append(f"the command was read from `{source.via_name(command)}`")
     text = message + (" (" + "; ".join(notes) + ")" if notes else "")
     return Outcome(rule, text, edits, applicability)
 
 
-def _refused(ctx, rule, command: Command, problems, target: str, shell_edits) -> Outcome:
+def refused(source: CommandSource, command, analysis, target: str, shell_edits) -> Outcome:
+    """A command that needs a shell: reported under the chained or the expansion code."""
+    dialect = source.dialect
+    problems = analysis.operators or analysis.expansions
     shown = ", ".join(dict.fromkeys(f"`{p.text}`" for p in problems))
     first = problems[0].message
-    if rule is chained_rule():
+    if analysis.operators:
+        rule = dialect.chained
         message = (f"the command uses shell syntax ({shown}): {first}; run one exec per command and "
-                   "pass results on in JavaScript")
+                   f"pass results on in {dialect.language}")
     else:
-        message = f"the command relies on shell expansion ({shown}): {first}; compute the value in JavaScript"
+        rule = dialect.expansion
+        message = f"the command relies on shell expansion ({shown}): {first}; compute the value in {dialect.language}"
     if target == VM and shell_edits is not None:
-        edits = shell_edits(ctx.text(command.node))
-        return Outcome(rule, message + "; or run it explicitly with `sh -c` in the backend container",
-                       edits, Applicability.UNSAFE)
-    if target == HOST:
-        message += " (do not wrap it in `sh -c`: the host may be Windows)"
-    return Outcome(rule, message, [], no_fix_reason="a shell command line cannot become one exec call")
+        message += "; or run it explicitly with `sh -c` in the backend container"
+        if dialect.refusal:
+            message += f" ({dialect.refusal})"
+        return Outcome(rule, message, shell_edits(source.script(command)), Applicability.UNSAFE)
+    notes = ["do not wrap it in `sh -c`: the host may be Windows"] if target == HOST else []
+    if dialect.refusal:
+        notes.append(dialect.refusal)
+    if notes:
+        message += f" ({'; '.join(notes)})"
+    return Outcome(rule, message, [], no_fix_reason=NOT_ONE_CALL)
+
+
+NOT_ONE_CALL = "a shell command line cannot become one exec call"
+
+
+class JsCommands(CommandSource):
+    """The JavaScript front-end's commands (``migrator.js.command``) for the planner."""
+
+    dialect = JS_DIALECT
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+
+    def read(self, node):
+        return read_command(self.ctx, node)
+
+    def substitution_count(self, command) -> int:
+        return len(command.substitutions)
+
+    def substitution_names(self, command) -> str:
+        return substitution_names(self.ctx, command, range(len(command.substitutions)))
+
+    def via_name(self, command) -> str:
+        return command.via.name
+
+    def script(self, command) -> str:
+        return self.ctx.text(command.node)
+
+
+def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell_edits=None,
+              preview: bool = False) -> Outcome:
+    """``plan_command`` for a JavaScript call."""
+    return plan_command(JsCommands(ctx), rule, message, cmd_node, target, build_edits, shell_edits, preview)
+
+
+def _refused(ctx, rule, command, problems, target: str, shell_edits) -> Outcome:
+    """A JavaScript command that needs a shell (``rule`` and ``problems`` come from its analysis)."""
+    return refused(JsCommands(ctx), command, command.analysis, target, shell_edits)
 
 
 def finding(ctx, outcome: Outcome, node):
@@ -172,6 +285,6 @@ def arguments_edit(call, text: str) -> Edit:
     return Edit(args[0].start_byte, args[-1].end_byte, text)
 
 
-def words_edit(ctx, call, command: Command, words) -> Edit:
+def words_edit(ctx, call, command, words) -> Edit:
     cmd, args = argv_source(ctx, command, words)
     return replace_args(call, cmd, args)

@@ -183,6 +183,11 @@ class Analysis:
         return tuple(p for p in self.problems if p.kind == kind)
 
 
+class UnknownCommand(Exception):
+    """An expression in code is not a string the analyser can read; the message says what it is.
+    Each front-end raises it (as its ``Unknown``) when it reads a command from its syntax tree."""
+
+
 class ShellCommandError(ValueError):
     """A legacy command string that cannot be turned into argv without a shell."""
 

@@ -539,8 +539,7 @@ def decode_fstring_text(prefix: str, quote: str, raw: str) -> str:
 # -- command strings: from a Python argument to shell words, and from words back to Python ----------
 
 
-class Unknown(Exception):
-    """The expression is not a string the analyser can read; the message says what it is."""
+from migrator.migration.shell import UnknownCommand as Unknown  # noqa: E402 - shared by both front-ends
 
 
 @dataclass

@@ -8,13 +8,12 @@ from migrator.migration.execs import (
     CONTAINER,
     DOCKER,
     HOST,
-    PYTHON_CHAINED,
     PYTHON_COMMAND_CODES,
-    PYTHON_EXPANSION,
     VM,
     Outcome,
 )
 from migrator.migration.shell import analyse_string
+from migrator.python.commands import plan_exec, refused_outcome
 from migrator.python.index import (
     Kind,
     Unknown,
@@ -43,7 +42,6 @@ PATHS = {VM: "extension.vm.cli.exec", HOST: "extension.host.cli.exec", CONTAINER
 SHOWN = {VM: "extension.vm.cli.exec(cmd, args)", HOST: "extension.host.cli.exec(cmd, args)",
          CONTAINER: 'docker.cli.exec("exec", [container, cmd, *args])', DOCKER: "docker.cli.exec(cmd, [args...])"}
 PARAMETERS = {VM: ("cmd",), HOST: ("cmd",), CONTAINER: ("container", "cmd")}
-NOT_ONE_CALL = "a shell command line cannot become one exec call"
 
 PY = "example.py"
 _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDesktopClient.from_metadata('metadata.json')\n"
@@ -299,68 +297,6 @@ def arguments_region(index, call) -> tuple[tuple[int, int], str | None]:
     if index.has_comment_between(start, end):
         return (start, end), "a comment inside the arguments would be lost; rewrite the call by hand"
     return (start, end), None
-
-
-def plan_exec(index, rule, message: str, cmd_node, target: str, build, run_in_sh=None) -> Outcome:
-    """Decide the finding for a single-string exec call, like ``migrator.migration.execs.plan_exec``.
-
-    ``build(words)`` returns the edits of the faithful rewrite from the words' source text;
-    ``run_in_sh(script)`` those of the explicit ``sh -c`` rewrite (backend container only).
-    """
-    try:
-        command = read_command(index, cmd_node)
-    except Unknown as exc:
-        return Outcome(rule, message, [], no_fix_reason=f"{exc}; split it by hand into a command and its arguments")
-    analysis = command.analysis
-    if analysis.syntax_errors:
-        problem = analysis.syntax_errors[0]
-        return Outcome(rule, message, [], no_fix_reason=f"the command is not valid shell: {problem.message}")
-    if analysis.operators or analysis.expansions:
-        script = index.text(cmd_node, outer=True)
-        return refused_outcome(index, command, analysis, target, (lambda: run_in_sh(script)) if run_in_sh else None)
-    if analysis.substitution_problems:
-        problem = analysis.substitution_problems[0]
-        return Outcome(rule, message, [], no_fix_reason=f"{problem.message}; split it by hand")
-    if not analysis.words:
-        return Outcome(rule, message, [], no_fix_reason="the command is empty (the shim refused it)")
-    notes = []
-    applicability = Applicability.SAFE
-    if command.pieces:
-        applicability = Applicability.UNSAFE
-        unquoted = {i for w in analysis.words for i in w.unquoted_substs}
-        shown = ", ".join(f"`{s}`" for s in command.substitution_sources())
-        notes.append(
-            f"{shown} now reach{'es' if len(command.pieces) == 1 else ''} the program as (part of) one argument"
-            + (": a value with spaces is no longer split, nor one with shell characters refused, as the shim"
-               " did at run time (usually the intent, but a change)" if unquoted else "")
-        )
-    if command.via is not None:
-        applicability = Applicability.UNSAFE
-        notes.append(f"the command was read from `{command.via.value}`, whose value is copied into the call")
-    words = [word_source(command, w, index.preferred_quote()) for w in analysis.words]
-    text = message + (" (" + "; ".join(notes) + ")" if notes else "")
-    return Outcome(rule, text, build(words), applicability)
-
-
-def refused_outcome(index, command, analysis, target: str, shell_edits) -> Outcome:
-    """A command that needs a shell: reported under the chained or expansion rule."""
-    problems = analysis.operators or analysis.expansions
-    rule = PYTHON_CHAINED if analysis.operators else PYTHON_EXPANSION
-    shown = ", ".join(dict.fromkeys(f"`{p.text}`" for p in problems))
-    first = problems[0].message
-    if rule is PYTHON_CHAINED:
-        message = (f"the command uses shell syntax ({shown}): {first}; run one exec per command and "
-                   "pass results on in Python")
-    else:
-        message = f"the command relies on shell expansion ({shown}): {first}; compute the value in Python"
-    refusal = "the shim refuses this string with `LegacyCommandError`, so the call fails today"
-    if target == VM and shell_edits is not None:
-        return Outcome(rule, f"{message}; or run it explicitly with `sh -c` in the backend container ({refusal})",
-                       shell_edits(), Applicability.UNSAFE)
-    if target == HOST:
-        refusal = f"do not wrap it in `sh -c`: the host may be Windows; {refusal}"
-    message += f" ({refusal})"
-    return Outcome(rule, message, [], no_fix_reason=NOT_ONE_CALL)
 
 
 def _shim_accepts(argument: str) -> bool:
