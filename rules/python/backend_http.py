@@ -8,8 +8,9 @@ cst = LazyModule("libcst")
 cst_metadata = LazyModule("libcst.metadata")
 
 from migrator.core.model import Edit
-from migrator.core.rule import Invalid, Rule, Valid
-from migrator.python.index import Kind, index_of, members, receiver_edits, via_note
+from migrator.core.rule import Invalid, Valid
+from migrator.python.index import Kind, members, receiver_edits, via_note
+from migrator.python.rule import PythonRule
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "request"})
 SERVICE = "extension.vm.service"
@@ -18,7 +19,7 @@ PY = "example.py"
 _IMPORT = "from migrator.shim import DockerDesktopClient\n"
 
 
-class PythonBackendHttp(Rule):
+class PythonBackendHttp(PythonRule):
     """
     ## What it does
     Finds HTTP calls to the extension's backend made through the deprecated `backend` object of
@@ -72,13 +73,8 @@ class PythonBackendHttp(Rule):
     summary = "Python: `client.backend` HTTP calls move to `client.extension.vm.service`"
     fixable = "safe"
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
-    languages = frozenset({"python"})
-    literals = (b"migrator",)
 
-    def check(self, ctx):
-        index = index_of(ctx)
-        if index is None:
-            return
+    def check_module(self, ctx, index):
         for member in members(index, HTTP_METHODS, Kind.BACKEND, calls_only=False):
             method = member.method.value
             called = "()" if member.call is not None else ""

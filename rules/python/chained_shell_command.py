@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from migrator.core.rule import Invalid, Rule, Valid
+from migrator.core.rule import Invalid, Valid
 from migrator.migration.execs import PYTHON_CHAINED
+from migrator.python.rule import PythonRule
 
 PY = "example.py"
 _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDesktopClient.from_metadata('metadata.json')\n"
 
 
-class PythonChainedShellCommand(Rule):
+class PythonChainedShellCommand(PythonRule):
     """
     ## What it does
     Reports command strings given to the shim's deprecated exec calls
@@ -57,8 +58,6 @@ class PythonChainedShellCommand(Rule):
     summary = "Python: a shim exec command string uses shell syntax that v1 exec (no shell) would pass literally"
     fixable = "unsafe"
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
-    languages = frozenset({"python"})
-    literals = (b"migrator",)
 
     valid = (
         Valid(_SETUP + "client.extension.vm.cli.exec('sh', ['-c', 'ps aux | grep nginx'])\n", filename=PY),

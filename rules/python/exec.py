@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from migrator.core.model import Applicability, Edit
-from migrator.core.rule import Invalid, Rule, Valid
+from migrator.core.rule import Invalid, Valid
 from migrator.migration.execs import (
     CONTAINER,
     DOCKER,
@@ -18,13 +18,13 @@ from migrator.python.index import (
     Kind,
     Unknown,
     bind_arguments,
-    index_of,
     members,
     read_command,
     receiver_edits,
     via_note,
     word_source,
 )
+from migrator.python.rule import PythonRule
 
 # method -> (what it is called on, where it runs)
 CALLS = {
@@ -47,7 +47,7 @@ PY = "example.py"
 _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDesktopClient.from_metadata('metadata.json')\n"
 
 
-class PythonExec(Rule):
+class PythonExec(PythonRule):
     """
     ## What it does
     Rewrites the shim's deprecated single-string exec calls to the v1 `cli.exec(cmd, args)`,
@@ -106,14 +106,9 @@ class PythonExec(Rule):
     summary = "Python: single-string exec calls move to `cli.exec(cmd, args)`"
     fixable = "sometimes"
     url = "https://docs.docker.com/reference/api/extensions-sdk/ExtensionCli/"
-    languages = frozenset({"python"})
-    literals = (b"migrator",)
     emits = PYTHON_COMMAND_CODES
 
-    def check(self, ctx):
-        index = index_of(ctx)
-        if index is None:
-            return
+    def check_module(self, ctx, index):
         for kind in (Kind.BACKEND, Kind.CLIENT):
             for member in members(index, {m for m, (k, _) in CALLS.items() if k is kind}, kind):
                 target = CALLS[member.method.value][1]

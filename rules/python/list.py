@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from migrator.core.rule import Invalid, Rule, Valid
-from migrator.python.index import Kind, index_of, members, receiver_edits
+from migrator.core.rule import Invalid, Valid
+from migrator.python.index import Kind, members, receiver_edits
+from migrator.python.rule import PythonRule
 
 RENAMES = {"listContainers": "docker.list_containers", "listImages": "docker.list_images"}
 
@@ -11,7 +12,7 @@ PY = "example.py"
 _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDesktopClient.from_metadata('metadata.json')\n"
 
 
-class PythonList(Rule):
+class PythonList(PythonRule):
     """
     ## What it does
     Moves `client.listContainers(options)` and `client.listImages(options)` of the Python client
@@ -45,13 +46,8 @@ class PythonList(Rule):
     summary = "Python: `listContainers/listImages` move to `docker.list_containers/list_images`"
     fixable = "safe"
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/docker/"
-    languages = frozenset({"python"})
-    literals = (b"migrator",)
 
-    def check(self, ctx):
-        index = index_of(ctx)
-        if index is None:
-            return
+    def check_module(self, ctx, index):
         for member in members(index, RENAMES, Kind.CLIENT, calls_only=False):
             new = RENAMES[member.method.value]
             called = "()" if member.call is not None else ""

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from migrator.core.rule import Invalid, Rule, Valid
+from migrator.core.rule import Invalid, Valid
 from migrator.migration.execs import PYTHON_EXPANSION
+from migrator.python.rule import PythonRule
 
 PY = "example.py"
 _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDesktopClient.from_metadata('metadata.json')\n"
 
 
-class PythonShellExpansion(Rule):
+class PythonShellExpansion(PythonRule):
     """
     ## What it does
     Reports command strings given to the shim's deprecated exec calls that rely on shell
@@ -49,8 +50,6 @@ class PythonShellExpansion(Rule):
     summary = "Python: a shim exec command string relies on shell expansion ($VAR, ~, globs)"
     fixable = "unsafe"
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
-    languages = frozenset({"python"})
-    literals = (b"migrator",)
 
     valid = (
         Valid(_SETUP + "client.extension.vm.cli.exec('sh', ['-c', 'ls $HOME/*.log'])\n", filename=PY),

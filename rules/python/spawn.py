@@ -8,8 +8,9 @@ cst = LazyModule("libcst")
 cst_metadata = LazyModule("libcst.metadata")
 
 from migrator.core.model import Applicability, Edit
-from migrator.core.rule import Invalid, Rule, Valid
-from migrator.python.index import Kind, bind_arguments, index_of, members, receiver_edits, via_note
+from migrator.core.rule import Invalid, Valid
+from migrator.python.index import Kind, bind_arguments, members, receiver_edits, via_note
+from migrator.python.rule import PythonRule
 
 # method -> (what it is called on, the v1 call)
 CALLS = {
@@ -33,7 +34,7 @@ PY = "example.py"
 _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDesktopClient.from_metadata('metadata.json')\n"
 
 
-class PythonSpawn(Rule):
+class PythonSpawn(PythonRule):
     """
     ## What it does
     Rewrites the shim's deprecated streaming calls to the v1 `exec` with `stream=`:
@@ -92,13 +93,8 @@ class PythonSpawn(Rule):
     summary = "Python: `spawn*(cmd, args, callback)` moves to `cli.exec(cmd, args, stream=...)`"
     fixable = "sometimes"
     url = "https://docs.docker.com/reference/api/extensions-sdk/ExtensionCli/"
-    languages = frozenset({"python"})
-    literals = (b"migrator",)
 
-    def check(self, ctx):
-        index = index_of(ctx)
-        if index is None:
-            return
+    def check_module(self, ctx, index):
         taken: set[str] = set()  # names given to hoisted callbacks in this pass: each its own
         for kind in (Kind.BACKEND, Kind.CLIENT):
             for member in members(index, {m for m, (k, _) in CALLS.items() if k is kind}, kind):

@@ -8,14 +8,15 @@ cst = LazyModule("libcst")
 cst_metadata = LazyModule("libcst.metadata")
 
 from migrator.core.model import Edit
-from migrator.core.rule import Invalid, Rule, Valid
-from migrator.python.index import Kind, index_of
+from migrator.core.rule import Invalid, Valid
+from migrator.python.index import Kind
+from migrator.python.rule import PythonRule
 
 PY = "example.py"
 _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDesktopClient.from_metadata('metadata.json')\n"
 
 
-class PythonUnusedBackend(Rule):
+class PythonUnusedBackend(PythonRule):
     """
     ## What it does
     Removes an assignment, inside a function, of the shim's deprecated backend to a variable
@@ -54,13 +55,8 @@ class PythonUnusedBackend(Rule):
     summary = "Python: an unused variable still holds the shim's deprecated `backend`"
     fixable = "safe"
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
-    languages = frozenset({"python"})
-    literals = (b"migrator",)
 
-    def check(self, ctx):
-        index = index_of(ctx)
-        if index is None:
-            return
+    def check_module(self, ctx, index):
         for node in index.nodes:
             if not (isinstance(node, cst.Assign) and len(node.targets) == 1
                     and isinstance(node.targets[0].target, cst.Name)):
