@@ -21,8 +21,8 @@ from migrator.core.model import Applicability, Edit
 from migrator.js.access import PREVIEW_NOTE, arguments_of
 from migrator.js.command import argv_source, array_source, read_command, substitution_names
 from migrator.migration.shell import UnknownCommand
+from migrator.migration.table import CONTAINER, DOCKER, EXEC_PATHS, HOST, OPTIONAL_SEGMENTS, VM  # noqa: F401, E402
 
-VM, HOST, CONTAINER, DOCKER = "vm", "host", "container", "docker"
 SHELLS = frozenset({
     "sh", "bash", "zsh", "dash", "ash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/sh", "/usr/bin/bash",
     "powershell", "powershell.exe", "pwsh", "pwsh.exe", "cmd", "cmd.exe",
@@ -67,12 +67,11 @@ def optional(ctx) -> str:
 
 
 def member_path(ctx, target: str) -> str:
-    mark = optional(ctx)
-    if target == VM:
-        return f"extension.vm{mark}.cli.exec" if mark == "!" else "extension.vm?.cli.exec"
-    if target == HOST:
-        return f"extension.host{mark}.cli.exec" if mark == "!" else "extension.host?.cli.exec"
-    return "docker.cli.exec"
+    path = EXEC_PATHS[target]
+    segment = OPTIONAL_SEGMENTS.get(target)
+    if segment is None:
+        return path
+    return path.replace(f".{segment}.", f".{segment}{optional(ctx)}.", 1)
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 from migrator.core.model import Applicability
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import PREVIEW_NOTE, backend_call, direct_edits, extraction_edits, is_preview_backend
+from migrator.migration.table import HTTP_METHODS
 
-HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "request"})
 REPLACEMENT = "extension.vm?.service"
 
 _IMPORT = 'import { createDockerDesktopClient } from "@docker/extension-api-client";\n'

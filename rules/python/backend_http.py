@@ -9,10 +9,10 @@ cst_metadata = LazyModule("libcst.metadata")
 
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Valid
+from migrator.migration.table import HTTP_METHODS
 from migrator.python.index import Kind, members, receiver_edits, via_note
 from migrator.python.rule import PythonRule
 
-HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "request"})
 SERVICE = "extension.vm.service"
 
 PY = "example.py"

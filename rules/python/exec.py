@@ -13,6 +13,7 @@ from migrator.migration.execs import (
     Outcome,
 )
 from migrator.migration.shell import analyse_string
+from migrator.migration.table import EXEC_PATHS
 from migrator.python.commands import plan_exec, refused_outcome
 from migrator.python.index import (
     Kind,
@@ -37,8 +38,7 @@ CALLS = {
     "execDockerCmd": (Kind.CLIENT, DOCKER),
     "exec_docker_cmd": (Kind.CLIENT, DOCKER),
 }
-PATHS = {VM: "extension.vm.cli.exec", HOST: "extension.host.cli.exec", CONTAINER: "docker.cli.exec",
-         DOCKER: "docker.cli.exec"}
+PATHS = EXEC_PATHS
 SHOWN = {VM: "extension.vm.cli.exec(cmd, args)", HOST: "extension.host.cli.exec(cmd, args)",
          CONTAINER: 'docker.cli.exec("exec", [container, cmd, *args])', DOCKER: "docker.cli.exec(cmd, [args...])"}
 PARAMETERS = {VM: ("cmd",), HOST: ("cmd",), CONTAINER: ("container", "cmd")}

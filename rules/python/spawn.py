@@ -9,17 +9,18 @@ cst_metadata = LazyModule("libcst.metadata")
 
 from migrator.core.model import Applicability, Edit
 from migrator.core.rule import Invalid, Valid
+from migrator.migration.table import DOCKER, EXEC_PATHS, HOST, VM
 from migrator.python.index import Kind, bind_arguments, members, receiver_edits, via_note
 from migrator.python.rule import PythonRule
 
 # method -> (what it is called on, the v1 call)
 CALLS = {
-    "spawnInVMExtension": (Kind.BACKEND, "extension.vm.cli.exec"),
-    "spawn_in_vm_extension": (Kind.BACKEND, "extension.vm.cli.exec"),
-    "spawnHostCmd": (Kind.CLIENT, "extension.host.cli.exec"),
-    "spawn_host_cmd": (Kind.CLIENT, "extension.host.cli.exec"),
-    "spawnDockerCmd": (Kind.CLIENT, "docker.cli.exec"),
-    "spawn_docker_cmd": (Kind.CLIENT, "docker.cli.exec"),
+    "spawnInVMExtension": (Kind.BACKEND, EXEC_PATHS[VM]),
+    "spawn_in_vm_extension": (Kind.BACKEND, EXEC_PATHS[VM]),
+    "spawnHostCmd": (Kind.CLIENT, EXEC_PATHS[HOST]),
+    "spawn_host_cmd": (Kind.CLIENT, EXEC_PATHS[HOST]),
+    "spawnDockerCmd": (Kind.CLIENT, EXEC_PATHS[DOCKER]),
+    "spawn_docker_cmd": (Kind.CLIENT, EXEC_PATHS[DOCKER]),
 }
 CALLBACK_NAMES = ("handle_output", "handle_exec_output", "on_spawn_output",
                   *(f"handle_output_{n}" for n in range(2, 100)))
