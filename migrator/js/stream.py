@@ -12,6 +12,7 @@ from __future__ import annotations
 from migrator.core.model import Edit
 from migrator.js.access import indent_of
 from migrator.js.resolve import FUNCTION_TYPES, unwrap
+from migrator.migration.spawn import member_callback_note
 
 CALLBACK_NAMES = ("handleOutput", "handleExecOutput", "onSpawnOutput")
 
@@ -34,8 +35,9 @@ def stream_options(ctx, callee: str, indent: str) -> str:
     return _newline(ctx).join(lines)
 
 
-def callback_edits(ctx, call, callback) -> tuple[list[Edit], str | None]:
-    """Edits replacing ``callback`` (an argument of ``call``) by stream options, or a reason."""
+def callback_edits(ctx, call, callback) -> tuple[list[Edit], str | None, str]:
+    """Edits replacing ``callback`` (an argument of ``call``) by stream options, or a reason;
+    and a note when the edits are unsafe (a callback read from a member)."""
     inner = unwrap(callback)
     statement = call.parent
     while statement is not None and statement.type in ("await_expression", "parenthesized_expression"):
@@ -44,17 +46,18 @@ def callback_edits(ctx, call, callback) -> tuple[list[Edit], str | None]:
     if inner.type in ("identifier", "member_expression") and not _has_call(inner):
         if indent is None:
             indent = _line_indent(ctx, call)
-        return [Edit(callback.start_byte, callback.end_byte, stream_options(ctx, ctx.text(callback), indent))], None
+        note = member_callback_note(ctx.text(inner), binds_this=True) if inner.type == "member_expression" else ""
+        return [Edit(callback.start_byte, callback.end_byte, stream_options(ctx, ctx.text(callback), indent))], None, note
     if inner.type not in FUNCTION_TYPES:
-        return [], "the callback is an expression that cannot be repeated in each handler; name it first"
+        return [], "the callback is an expression that cannot be repeated in each handler; name it first", ""
     if indent is None:
-        return [], "the inline callback is not in a statement of its own, so it cannot be named before it"
+        return [], "the inline callback is not in a statement of its own, so it cannot be named before it", ""
     name = _free_name(ctx, statement)
     hoisted = f"const {name} = {_annotated(ctx, inner)};{_newline(ctx)}{indent}"
     return [
         Edit(statement.start_byte, statement.start_byte, hoisted),
         Edit(callback.start_byte, callback.end_byte, stream_options(ctx, name, indent)),
-    ], None
+    ], None, ""
 
 
 def _has_call(node) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.core.model import Edit
+from migrator.core.model import Applicability, Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of, backend_call
 from migrator.js.resolve import Kind
@@ -39,10 +39,15 @@ class _Spawn(Rule):
         args = arguments_of(call)
         if not reason and len(args) != 3:
             reason = "expected a command, its arguments and a callback"
+        applicability = Applicability.SAFE
         if not reason:
-            stream, reason = callback_edits(ctx, call, args[2])
+            stream, reason, note = callback_edits(ctx, call, args[2])
             edits = edits + stream
-        yield ctx.finding(self, call, message, edits=edits if not reason else (), no_fix_reason=reason)
+            if note:
+                applicability = Applicability.UNSAFE
+                message += f" ({note})"
+        yield ctx.finding(self, call, message, edits=edits if not reason else (), no_fix_reason=reason,
+                          applicability=applicability)
 
 
 class _BackendSpawn(_Spawn):
@@ -71,9 +76,12 @@ _SHARED_DOC = """
     an `ExecProcess` whose `close()` stops the process, instead of `void`.
 
     ## Fix safety
-    Safe: the callback receives what it received before. A callback that is an expression
-    with side effects, or an inline callback that is not in a statement of its own, is
-    reported without a fix.
+    Safe: the callback receives what it received before. Unsafe when the callback is read
+    from a member (`this.onLogs`): the handlers read it again at each event and call it as a
+    method, where v0 received the function once and called it without `this` (the Python
+    codemod decides the same for `self.on_log`). A callback that is an expression with side
+    effects, or an inline callback that is not in a statement of its own, is reported without
+    a fix.
 """
 
 
@@ -264,6 +272,11 @@ class SpawnDockerCmd(_ClientSpawn):
             "        onClose: (exitCode) => this.onLogs({ code: exitCode }, undefined),\n"
             "      },\n"
             "    });\n  }\n}\n",
+            unsafe=True,
+            message="`spawnDockerCmd()` is deprecated; use `docker.cli.exec(cmd, args, { stream })`; the call now returns"
+                    " an `ExecProcess` (with `close()`) instead of `void` (`this.onLogs` is now looked up each time a"
+                    " handler runs, not once when the command starts, and called as a method of its object (v0 called"
+                    " it without `this`))",
         ),
         Invalid("ddClient.spawnDockerCmd('logs', ['-f', id], makeHandler());\n"),
     )

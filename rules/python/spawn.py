@@ -9,6 +9,7 @@ cst_metadata = LazyModule("libcst.metadata")
 
 from migrator.core.model import Applicability, Edit
 from migrator.core.rule import Invalid, Valid
+from migrator.migration.spawn import member_callback_note
 from migrator.migration.table import DOCKER, EXEC_PATHS, HOST, VM
 from migrator.python.index import Kind, bind_arguments, members, receiver_edits, via_note
 from migrator.python.rule import PythonRule
@@ -216,8 +217,7 @@ def callback_edits(index, call, arg: cst.Arg, taken: set[str]):
     if _is_attribute_chain(value):
         source = index.text(value)
         edits = [Edit(start, end, stream_source(index, source, indent))]
-        note = f"`{source}` is now looked up each time a handler runs, not once when the command starts"
-        return edits, Applicability.UNSAFE, note, None
+        return edits, Applicability.UNSAFE, member_callback_note(source), None
     if isinstance(value, cst.Lambda):
         return _hoisted(index, call, arg, value, indent, taken)
     return [], Applicability.SAFE, "", ("the callback is an expression that cannot be repeated in each handler; "
