@@ -48,14 +48,6 @@ JS_COMMAND_CODES = (CHAINED.code, EXPANSION.code)
 PYTHON_COMMAND_CODES = (PYTHON_CHAINED.code, PYTHON_EXPANSION.code)
 
 
-def chained_rule() -> Reported:
-    return CHAINED
-
-
-def expansion_rule() -> Reported:
-    return EXPANSION
-
-
 def optional(ctx) -> str:
     """How to step through an optional v1 member whose absence v0 code never handled.
 
@@ -257,11 +249,6 @@ def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell
               preview: bool = False) -> Outcome:
     """``plan_command`` for a JavaScript call."""
     return plan_command(JsCommands(ctx), rule, message, cmd_node, target, build_edits, shell_edits, preview)
-
-
-def _refused(ctx, rule, command, problems, target: str, shell_edits) -> Outcome:
-    """A JavaScript command that needs a shell (``rule`` and ``problems`` come from its analysis)."""
-    return refused(JsCommands(ctx), command, command.analysis, target, shell_edits)
 
 
 def finding(ctx, outcome: Outcome, node):

@@ -7,7 +7,7 @@ from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of
 from migrator.js.command import Unknown, read_command, word_source
 from migrator.js.resolve import Kind, unwrap
-from migrator.migration.execs import JS_COMMAND_CODES, SCRIPT_FLAGS, SHELLS, chained_rule, expansion_rule
+from migrator.migration.execs import CHAINED, EXPANSION, JS_COMMAND_CODES, SCRIPT_FLAGS, SHELLS
 
 EXEC_RECEIVERS = (Kind.VM_CLI, Kind.HOST_CLI, Kind.DOCKER_CLI)
 OPERATOR_TOKENS = frozenset({"|", "||", "&&", ";", "&", ">", ">>", "<", "<<", "2>&1", "2>", "&>", "|&", "$(", "`"})
@@ -108,7 +108,7 @@ class ExecCommandString(Rule):
         if analysis.operators and looks_like_shell:
             shown = ", ".join(dict.fromkeys(f"`{p.text}`" for p in analysis.operators))
             return ctx.finding(
-                chained_rule(), call,
+                CHAINED, call,
                 f"{what} holds shell syntax ({shown}): {analysis.operators[0].message}. Run one exec per "
                 "command and pass results on in JavaScript, or run a script explicitly with `sh -c`",
                 no_fix_reason="the intent of a shell command line cannot be guessed")
@@ -118,7 +118,7 @@ class ExecCommandString(Rule):
         if expansions:
             shown = ", ".join(dict.fromkeys(f"`{p.text}`" for p in expansions))
             return ctx.finding(
-                expansion_rule(), call,
+                EXPANSION, call,
                 f"{what} relies on shell expansion ({shown}): {expansions[0].message}. v1 exec expands "
                 "nothing: compute the value in JavaScript",
                 no_fix_reason="the intended value cannot be known here")

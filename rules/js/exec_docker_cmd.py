@@ -7,7 +7,7 @@ from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of
 from migrator.js.command import Unknown, array_source, read_command, word_source
 from migrator.js.resolve import Kind
-from migrator.migration.execs import DOCKER, JS_COMMAND_CODES, Outcome, _refused, arguments_edit, finding
+from migrator.migration.execs import DOCKER, JS_COMMAND_CODES, JsCommands, Outcome, arguments_edit, finding, refused
 
 
 class ExecDockerCmd(Rule):
@@ -87,10 +87,7 @@ class ExecDockerCmd(Rule):
             if analysis.syntax_errors:
                 return Outcome(self, message, [], no_fix_reason=f"an argument is not valid shell: {analysis.syntax_errors[0].message}")
             if analysis.operators or analysis.expansions:
-                from migrator.migration.execs import chained_rule, expansion_rule
-
-                rule = chained_rule() if analysis.operators else expansion_rule()
-                return _refused(ctx, rule, command, analysis.operators or analysis.expansions, DOCKER, None)
+                return refused(JsCommands(ctx), command, analysis, DOCKER, None)
             if analysis.substitution_problems:
                 return Outcome(self, message, [], no_fix_reason=analysis.substitution_problems[0].message)
             if command.substitutions:
