@@ -112,7 +112,7 @@ def lint(source: SourceFile, catalogue: Catalogue, tree=None) -> list[Finding]:
     if source.language == "html":
         findings = _lint_html(source, catalogue, tree)
     else:
-        findings = _run_rules(Context(source, tree), catalogue, source.language)
+        findings = _run_rules(context_for(source, tree), catalogue, source.language)
     # A rule may report under another rule's name (an exec call whose command is chained is
     # a chained-shell-command finding); a rule the user did not select reports nothing.
     findings = locate(source, dedupe([f for f in findings if f.code in catalogue.codes]))
@@ -122,6 +122,17 @@ def lint(source: SourceFile, catalogue: Catalogue, tree=None) -> list[Finding]:
         if catalogue.report_unused_ignores and UNUSED_IGNORE in catalogue.codes:
             findings = findings + locate(source, suppress.unused_findings(source, suppressions))
     return findings
+
+
+def context_for(source: SourceFile, tree) -> Context:
+    """The front-end's context for a parsed source."""
+    if source.language == "python":
+        from migrator.python.context import PythonContext
+
+        return PythonContext(source, tree)
+    from migrator.js.context import JsContext
+
+    return JsContext(source, tree)
 
 
 def _run_rules(ctx: Context, catalogue: Catalogue, language: str) -> list[Finding]:
@@ -152,7 +163,9 @@ def _lint_html(source: SourceFile, catalogue: Catalogue, tree) -> list[Finding]:
     findings: list[Finding] = []
     for region, masked, js_tree in tree.regions:
         view = SourceFile(path=source.path, language="javascript", raw=masked)
-        ctx = Context(view, js_tree, quote_avoid=region.quote)
+        from migrator.js.context import JsContext
+
+        ctx = JsContext(view, js_tree, quote_avoid=region.quote)
         for finding in _run_rules(ctx, catalogue, "javascript"):
             reason = fix_conflict(region, finding.fix.edits) if finding.fix is not None else None
             if reason:

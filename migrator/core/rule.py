@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from migrator.core.languages import LANGUAGES, error_nodes, is_typescript
+from migrator.core.languages import LANGUAGES
 from migrator.core.model import Applicability, Edit, Finding, Fix
-from migrator.js.resolve import CLIENT_LITERALS, Resolver
+from migrator.migration.table import CLIENT_LITERALS
 
 DOCS_URL = "https://docs.docker.com/extensions/extensions-sdk/dev/api/overview/"
 
@@ -45,86 +45,34 @@ def Invalid(code: str, fixed: str | None = None, *, filename: str = "example.ts"
 
 
 class Context:
-    """One parsed source as rules see it, with helpers to build findings and edits."""
+    """One parsed source as rules see it: its bytes, its tree, and how findings are built.
 
-    def __init__(self, source, tree, quote_avoid: str = "") -> None:
+    Each front-end has its own subclass (``migrator.js.context.JsContext`` for tree-sitter
+    trees, ``migrator.python.context.PythonContext`` for LibCST modules) that says which byte
+    ranges the parser could not read; a fix touching them is never offered.
+    """
+
+    def __init__(self, source, tree) -> None:
         self.source = source
-        # Inside an HTML attribute quoted with `"`, new string literals use the other quote.
-        self.quote_avoid = quote_avoid
         self.tree = tree
         self.content: bytes = source.content
-        self._resolver: Resolver | None = None
         self._error_ranges: list[tuple[int, int]] | None = None
-        self._quote: str | None = None
 
     @property
     def language(self) -> str:
         return self.source.language
 
-    @property
-    def typescript(self) -> bool:
-        return is_typescript(self.source.language)
-
-    @property
-    def resolver(self) -> Resolver:
-        if self._resolver is None:
-            self._resolver = Resolver(self.tree.root_node)
-        return self._resolver
-
-    def preferred_quote(self) -> str:
-        """The quote most string literals in this file use (double when there are none)."""
-        if self._quote is None:
-            single = double = 0
-            stack = [self.tree.root_node]
-            while stack:
-                node = stack.pop()
-                if node.type == "string":
-                    if self.content[node.start_byte:node.start_byte + 1] == b"'":
-                        single += 1
-                    else:
-                        double += 1
-                elif node.child_count:
-                    stack.extend(node.children)
-            self._quote = "'" if single > double else '"'
-            if self._quote == self.quote_avoid:
-                self._quote = "'" if self._quote == '"' else '"'
-        return self._quote
-
-    def indent_unit(self) -> str:
-        """One level of indentation as this file writes it (two spaces when it cannot tell)."""
-        widths = []
-        for line in self.content.split(b"\n")[:400]:
-            stripped = line.lstrip(b" \t")
-            if not stripped.strip() or len(stripped) == len(line):
-                continue
-            if line.startswith(b"\t"):
-                return "\t"
-            widths.append(len(line) - len(stripped))
-        return " " * min(widths) if widths and min(widths) <= 8 else "  "
-
-    def text(self, node) -> str:
-        return self.content[node.start_byte:node.end_byte].decode("utf-8")
+    def parse_errors(self) -> list[tuple[int, int]]:
+        raise NotImplementedError
 
     def error_ranges(self) -> list[tuple[int, int]]:
-        """Byte ranges the parser could not read (tree-sitter ERROR and MISSING nodes)."""
-        if self._error_ranges is None and not hasattr(self.tree, "root_node"):
-            # LibCST either parses a whole module or nothing: the whole file is off limits.
-            self._error_ranges = [] if self.tree.module is not None else [(0, len(self.content))]
+        """Byte ranges the parser could not read, computed once."""
         if self._error_ranges is None:
-            self._error_ranges = [(n.start_byte, n.end_byte) for n in error_nodes(self.tree)]
+            self._error_ranges = self.parse_errors()
         return self._error_ranges
 
     def touches_error(self, start: int, end: int) -> bool:
         return any(s <= end and start <= e for s, e in self.error_ranges())
-
-    def finding(self, rule: Rule, node, message: str, *, edits: Iterable[Edit] = (),
-                applicability: Applicability = Applicability.SAFE, no_fix_reason: str | None = None,
-                fix_note: str = "") -> Finding:
-        """A finding at a tree-sitter ``node``; no fix when it would touch unparsable code."""
-        if node.has_error and no_fix_reason is None and edits:
-            no_fix_reason = "the code around it has a syntax error, so it is not edited"
-        return self.finding_at(rule, node.start_byte, node.end_byte, message, edits=edits,
-                               applicability=applicability, no_fix_reason=no_fix_reason, fix_note=fix_note)
 
     def finding_at(self, rule: Rule, start: int, end: int, message: str, *, edits: Iterable[Edit] = (),
                    applicability: Applicability = Applicability.SAFE, no_fix_reason: str | None = None,
@@ -141,6 +89,9 @@ class Context:
                 fix = Fix(edits, applicability, fix_note)
         return Finding(rule=rule.name, code=rule.code, message=message, start=start, end=end,
                        fix=fix, no_fix_reason=no_fix_reason)
+
+
+
 
 
 class Rule:

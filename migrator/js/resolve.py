@@ -23,7 +23,7 @@ CLIENT_GLOBAL = "ddClient"
 # the hook is imported from another module.
 HOOK_NAMES = frozenset({"useDockerDesktopClient", "useDDClient", "useDdClient"})
 # Byte strings at least one of which appears in any file where a client can be found.
-CLIENT_LITERALS = (b"ddClient", b"DockerDesktopClient", b"extension-api-client")
+from migrator.migration.table import CLIENT_LITERALS  # noqa: E402, F401 - the pre-filter's names
 
 # How many steps a value is followed (see Resolver.kind).
 MAX_DEPTH = 100

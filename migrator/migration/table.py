@@ -8,6 +8,9 @@ live in their rules' tables (rules/js/client_members.py, rules/python/list.py).
 
 from __future__ import annotations
 
+# A JavaScript file that holds none of these names cannot use the client: it is not parsed.
+CLIENT_LITERALS = (b"ddClient", b"DockerDesktopClient", b"extension-api-client")
+
 # v0 `ddClient.backend.<method>(...)` calls that move to `extension.vm.service.<method>(...)`.
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "request"})
 

@@ -1,0 +1,78 @@
+"""The tree-sitter front-end's view of one source: the resolver, the file's style, findings at nodes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from migrator.core.languages import error_nodes, is_typescript
+from migrator.core.model import Applicability, Edit, Finding
+from migrator.core.rule import Context, Rule
+from migrator.js.resolve import Resolver
+
+
+class JsContext(Context):
+    """A JavaScript, TypeScript or TSX source (or one script of an HTML page) parsed with tree-sitter."""
+
+    def __init__(self, source, tree, quote_avoid: str = "") -> None:
+        super().__init__(source, tree)
+        # Inside an HTML attribute quoted with `"`, new string literals use the other quote.
+        self.quote_avoid = quote_avoid
+        self._resolver: Resolver | None = None
+        self._quote: str | None = None
+
+    @property
+    def typescript(self) -> bool:
+        return is_typescript(self.source.language)
+
+    @property
+    def resolver(self) -> Resolver:
+        if self._resolver is None:
+            self._resolver = Resolver(self.tree.root_node)
+        return self._resolver
+
+    def preferred_quote(self) -> str:
+        """The quote most string literals in this file use (double when there are none)."""
+        if self._quote is None:
+            single = double = 0
+            stack = [self.tree.root_node]
+            while stack:
+                node = stack.pop()
+                if node.type == "string":
+                    if self.content[node.start_byte:node.start_byte + 1] == b"'":
+                        single += 1
+                    else:
+                        double += 1
+                elif node.child_count:
+                    stack.extend(node.children)
+            self._quote = "'" if single > double else '"'
+            if self._quote == self.quote_avoid:
+                self._quote = "'" if self._quote == '"' else '"'
+        return self._quote
+
+    def indent_unit(self) -> str:
+        """One level of indentation as this file writes it (two spaces when it cannot tell)."""
+        widths = []
+        for line in self.content.split(b"\n")[:400]:
+            stripped = line.lstrip(b" \t")
+            if not stripped.strip() or len(stripped) == len(line):
+                continue
+            if line.startswith(b"\t"):
+                return "\t"
+            widths.append(len(line) - len(stripped))
+        return " " * min(widths) if widths and min(widths) <= 8 else "  "
+
+    def text(self, node) -> str:
+        return self.content[node.start_byte:node.end_byte].decode("utf-8")
+
+    def parse_errors(self) -> list[tuple[int, int]]:
+        """The tree-sitter ERROR and MISSING nodes."""
+        return [(n.start_byte, n.end_byte) for n in error_nodes(self.tree)]
+
+    def finding(self, rule: Rule, node, message: str, *, edits: Iterable[Edit] = (),
+                applicability: Applicability = Applicability.SAFE, no_fix_reason: str | None = None,
+                fix_note: str = "") -> Finding:
+        """A finding at a tree-sitter ``node``; no fix when it would touch unparsable code."""
+        if node.has_error and no_fix_reason is None and edits:
+            no_fix_reason = "the code around it has a syntax error, so it is not edited"
+        return self.finding_at(rule, node.start_byte, node.end_byte, message, edits=edits,
+                               applicability=applicability, no_fix_reason=no_fix_reason, fix_note=fix_note)
