@@ -22,8 +22,6 @@ CLIENT_GLOBAL = "ddClient"
 # defined in the same file is resolved by reading its body; these names are trusted when
 # the hook is imported from another module.
 HOOK_NAMES = frozenset({"useDockerDesktopClient", "useDDClient", "useDdClient"})
-# Byte strings at least one of which appears in any file where a client can be found.
-from migrator.migration.table import CLIENT_LITERALS  # noqa: E402, F401 - the pre-filter's names
 
 # How many steps a value is followed (see Resolver.kind).
 MAX_DEPTH = 100

@@ -21,7 +21,7 @@ from migrator.core.model import Applicability, Edit
 from migrator.js.access import PREVIEW_NOTE, arguments_of
 from migrator.js.command import argv_source, array_source, read_command, substitution_names
 from migrator.migration.shell import UnknownCommand
-from migrator.migration.table import CONTAINER, DOCKER, EXEC_PATHS, HOST, OPTIONAL_SEGMENTS, VM  # noqa: F401, E402
+from migrator.migration.table import CONTAINER, DOCKER, EXEC_PATHS, HOST, OPTIONAL_SEGMENTS, VM  # noqa: F401 - the exec rules read them here
 
 SHELLS = frozenset({
     "sh", "bash", "zsh", "dash", "ash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/sh", "/usr/bin/bash",
