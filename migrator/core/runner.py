@@ -91,6 +91,29 @@ def process(path: str, raw: bytes, catalogue: engine.Catalogue, options: Options
     return result
 
 
+@dataclass
+class Pending:
+    """A file that passed the pre-filter (and missed the cache), waiting to be parsed."""
+
+    index: int  # its place in the report
+    path: str
+    raw: bytes
+    stat: object
+    key: str | None  # its cache key
+    catalogue: engine.Catalogue
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker process needs for one file: rules travel as their codes."""
+
+    path: str
+    raw: bytes
+    codes: tuple[str, ...]
+    report_unused_ignores: bool
+    options: Options
+
+
 def run(paths: list[str], catalogue: engine.Catalogue, options: Options) -> RunResult:
     """Discover, read, pre-filter (and consult the cache) in this process; parse in a pool
     when enough files survive the pre-filter; write and report in input order."""
@@ -98,7 +121,7 @@ def run(paths: list[str], catalogue: engine.Catalogue, options: Options) -> RunR
     if options.on_start is not None:
         options.on_start(len(items))
     slots: list = [None] * len(items)
-    work: list[tuple] = []
+    work: list[Pending] = []
     for index, item in enumerate(items):
         if isinstance(item, FileError):
             slots[index] = (None, item)
@@ -109,9 +132,9 @@ def run(paths: list[str], catalogue: engine.Catalogue, options: Options) -> RunR
             slots[index] = slot
             _tick(options)
         else:
-            work.append((index, item.path, raw, stat, key, file_catalogue))
-    for (index, path, raw, stat, key, _), outcome in zip(work, _process_all(work, options)):
-        slots[index] = _finish(path, raw, stat, key, outcome, catalogue, options)
+            work.append(Pending(index, item.path, raw, stat, key, file_catalogue))
+    for pending, outcome in zip(work, _process_all(work, options)):
+        slots[pending.index] = _finish(pending.path, pending.raw, pending.stat, pending.key, outcome, catalogue, options)
         _tick(options)
     run_result = RunResult()
     for outcome, error in slots:
@@ -197,14 +220,14 @@ def _finish(path, raw, stat, key, outcome, catalogue, options: Options):
     return outcome, None
 
 
-def _process_all(work: list[tuple], options: Options) -> list:
+def _process_all(work: list[Pending], options: Options) -> list:
     jobs = options.jobs or (os.cpu_count() or 1)
     if jobs <= 1 or len(work) < (POOL_THRESHOLD if not options.jobs else 2):
-        return [process(path, raw, cat, options) for _, path, raw, _, _, cat in work]
+        return [process(p.path, p.raw, p.catalogue, options) for p in work]
     return _in_pool(work, options, jobs)
 
 
-def _in_pool(work: list[tuple], options: Options, jobs: int) -> list:
+def _in_pool(work: list[Pending], options: Options, jobs: int) -> list:
     """Parse in worker processes, results in input order. A worker that dies (a crash in a
     parser, say) costs only the file it was on: the rest is retried one file at a time."""
     import concurrent.futures as futures
@@ -212,8 +235,8 @@ def _in_pool(work: list[tuple], options: Options, jobs: int) -> list:
 
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     plain = _plain(options)
-    tasks = [(path, raw, tuple(r.code for r in cat.rules), cat.report_unused_ignores, plain)
-             for _, path, raw, _, _, cat in work]
+    tasks = [Task(p.path, p.raw, tuple(r.code for r in p.catalogue.rules), p.catalogue.report_unused_ignores, plain)
+             for p in work]
     results: list = [None] * len(tasks)
     chunk = max(1, min(64, len(tasks) // (jobs * 4)))
     try:
@@ -235,7 +258,7 @@ def _isolated(task, context):
         with futures.ProcessPoolExecutor(1, mp_context=context, initializer=_worker_init) as pool:
             return pool.submit(_work, task).result()
     except futures.process.BrokenProcessPool:
-        return FileError(task[0], "internal error: the worker process analysing it crashed; please report this")
+        return FileError(task.path, "internal error: the worker process analysing it crashed; please report this")
 
 
 def _worker_init() -> None:
@@ -266,12 +289,11 @@ def _plain(options: Options) -> Options:
 _WORKER_CATALOGUES: dict = {}
 
 
-def _work(task):
-    path, raw, codes, report_unused, options = task
-    key = (codes, report_unused)
+def _work(task: Task):
+    key = (task.codes, task.report_unused_ignores)
     if key not in _WORKER_CATALOGUES:
         from migrator.core.registry import all_rules
 
-        _WORKER_CATALOGUES[key] = engine.Catalogue([r for r in all_rules() if r.code in codes],
-                                                   report_unused_ignores=report_unused)
-    return process(path, raw, _WORKER_CATALOGUES[key], options)
+        _WORKER_CATALOGUES[key] = engine.Catalogue([r for r in all_rules() if r.code in task.codes],
+                                                   report_unused_ignores=task.report_unused_ignores)
+    return process(task.path, task.raw, _WORKER_CATALOGUES[key], task.options)
