@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from migrator.core.model import Applicability, Edit
 from migrator.js.access import PREVIEW_NOTE, arguments_of
-from migrator.js.command import argv_source, array_source, read_command, substitution_names
-from migrator.migration.shell import UnknownCommand
+from migrator.js.command import argv_source, array_source, read_command, substitution_names, word_source
+from migrator.migration.shell import UnknownCommand, analyse_string
 from migrator.migration.table import CONTAINER, DOCKER, EXEC_PATHS, HOST, OPTIONAL_SEGMENTS, VM  # noqa: F401 - the exec rules read them here
 
 SHELLS = frozenset({
@@ -98,6 +98,10 @@ class Dialect:
     split_note: str
     empty_reason: str
     refusal: str | None
+    # execDockerCmd: what follows "now reach the program as one argument each" for an argument
+    # that is an expression; and whether the shim refused an argument that is not a command.
+    argument_split_note: str
+    shim_splits_arguments: bool
 
 
 JS_DIALECT = Dialect(
@@ -105,6 +109,7 @@ JS_DIALECT = Dialect(
     split_note=": a value with spaces or shell characters is no longer split or expanded"
                " (usually the intent, and safer, but a change)",
     empty_reason="the command is empty", refusal=None,
+    argument_split_note=": the shell also split their values", shim_splits_arguments=False,
 )
 PYTHON_DIALECT = Dialect(
     language="Python", chained=PYTHON_CHAINED, expansion=PYTHON_EXPANSION, host_shell_was_cmd=False, via_unsafe=True,
@@ -112,6 +117,7 @@ PYTHON_DIALECT = Dialect(
                " did at run time (usually the intent, but a change)",
     empty_reason="the command is empty (the shim refused it)",
     refusal="the shim refuses this string with `LegacyCommandError`, so the call fails today",
+    argument_split_note=", or as written: the shim split their values at run time", shim_splits_arguments=True,
 )
 
 
@@ -139,6 +145,22 @@ class CommandSource:
 
     def script(self, command) -> str:
         """The command argument's source text, to hand to `sh -c` as written."""
+        raise NotImplementedError
+
+    def substitutions(self, command) -> list[str]:
+        """Each substitution as shown in a message (`${a}` or `a`)."""
+        raise NotImplementedError
+
+    def word(self, command, word) -> str:
+        """One analysed word as source text of the user's language."""
+        raise NotImplementedError
+
+    def unsplittable(self, args) -> str | None:
+        """Why these call arguments cannot be read one by one (a spread, `*args`), or None."""
+        raise NotImplementedError
+
+    def argument(self, arg):
+        """The expression an argument passes, and its source text."""
         raise NotImplementedError
 
 
@@ -221,6 +243,66 @@ def refused(source: CommandSource, command, analysis, target: str, shell_edits) 
 NOT_ONE_CALL = "a shell command line cannot become one exec call"
 
 
+def plan_arguments(source: CommandSource, rule, message: str, args) -> Outcome:
+    """Decide the finding for ``execDockerCmd(cmd, ...args)``: v0 split every argument as a
+    shell would (the shim: as a command of its own). The outcome's ``edits`` are the words'
+    source texts, which the caller writes as ``cmd, [args]``."""
+    dialect = source.dialect
+    if not args:
+        return Outcome(rule, message, [], no_fix_reason="the call has no command")
+    reason = source.unsplittable(args)
+    if reason:
+        return Outcome(rule, message, [], no_fix_reason=reason)
+    items, notes, refused_args, unsafe = [], [], [], False
+    for position, arg in enumerate(args):
+        value, text = source.argument(arg)
+        try:
+            command = source.read(value)
+        except UnknownCommand:
+            # A whole argument that is an expression was split at run time.
+            items.append(text)
+            notes.append(f"`{text}`")
+            unsafe = True
+            continue
+        static = None if source.substitution_count(command) else "".join(command.segments)
+        if position:
+            # Each argument followed the command word: `a=b` there is not an assignment.
+            command.segments.insert(0, "_ ")
+        analysis = command.analysis
+        if analysis.syntax_errors:
+            return Outcome(rule, message, [],
+                           no_fix_reason=f"an argument is not valid shell: {analysis.syntax_errors[0].message}")
+        if analysis.operators or analysis.expansions:
+            return refused(source, command, analysis, DOCKER, None)
+        if analysis.substitution_problems:
+            return Outcome(rule, message, [], no_fix_reason=analysis.substitution_problems[0].message)
+        if source.substitution_count(command):
+            unsafe = True
+            notes.extend(source.substitutions(command))
+        if command.via is not None and dialect.via_unsafe:
+            unsafe = True
+            notes.append(f"`{source.via_name(command)}`")
+        if position and static is not None and dialect.shim_splits_arguments and not _shim_accepts(static):
+            refused_args.append(f"`{text}`")
+        words = analysis.words[1:] if position else analysis.words
+        items.extend(source.word(command, w) for w in words)
+    if not items:
+        return Outcome(rule, message, [], no_fix_reason="the command is empty")
+    if notes:
+        message += f" ({', '.join(notes)} now reach the program as one argument each{dialect.argument_split_note})"
+    if refused_args:
+        unsafe = True
+        message += (f" (the shim split each argument as a command of its own and refused {', '.join(refused_args)},"
+                    " so this call fails today; the fix splits the arguments as v0's shell did)")
+    return Outcome(rule, message, items, Applicability.UNSAFE if unsafe else Applicability.SAFE)
+
+
+def _shim_accepts(argument: str) -> bool:
+    """Whether the shim's own split of one ``execDockerCmd`` argument succeeded."""
+    analysis = analyse_string(argument)
+    return analysis.is_splittable and bool(analysis.words)
+
+
 class JsCommands(CommandSource):
     """The JavaScript front-end's commands (``migrator.js.command``) for the planner."""
 
@@ -243,6 +325,20 @@ class JsCommands(CommandSource):
 
     def script(self, command) -> str:
         return self.ctx.text(command.node)
+
+    def substitutions(self, command) -> list[str]:
+        return [f"`${{{self.ctx.text(e)}}}`" for e in command.substitutions]
+
+    def word(self, command, word) -> str:
+        return word_source(self.ctx, command, word)
+
+    def unsplittable(self, args) -> str | None:
+        if any(a.type == "spread_element" for a in args):
+            return "a spread argument's values cannot be split here"
+        return None
+
+    def argument(self, arg):
+        return arg, self.ctx.text(arg)
 
 
 def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell_edits=None,

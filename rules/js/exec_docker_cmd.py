@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from migrator.core.model import Applicability, Edit
+from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of
-from migrator.js.command import Unknown, array_source, read_command, word_source
+from migrator.js.command import array_source
 from migrator.js.resolve import Kind
-from migrator.migration.execs import DOCKER, JS_COMMAND_CODES, JsCommands, Outcome, arguments_edit, finding, refused
+from migrator.migration.execs import JS_COMMAND_CODES, JsCommands, arguments_edit, finding, plan_arguments
 
 
 class ExecDockerCmd(Rule):
@@ -56,50 +56,13 @@ class ExecDockerCmd(Rule):
         method = captures["method"][0]
         message = "`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])`"
         args = arguments_of(call)
-        outcome = self._plan(ctx, message, args)
+        outcome = plan_arguments(JsCommands(ctx), self, message, args)
         if outcome.no_fix_reason is None and outcome.rule is self:
             items = outcome.edits
             inside = f"{items[0]}, {array_source(items[1:])}"
             outcome.edits = [Edit(method.start_byte, method.end_byte, "docker.cli.exec"),
                              arguments_edit(call, inside)]
         yield finding(ctx, outcome, call)
-
-    def _plan(self, ctx, message, args) -> Outcome:
-        if not args:
-            return Outcome(self, message, [], no_fix_reason="the call has no command")
-        items, notes, unsafe = [], [], False
-        for position, arg in enumerate(args):
-            if arg.type == "spread_element":
-                return Outcome(self, message, [], no_fix_reason="a spread argument's values cannot be split here")
-            try:
-                command = read_command(ctx, arg)
-            except Unknown:
-                # A whole argument that is an expression was shell-split at run time.
-                items.append(ctx.text(arg))
-                notes.append(f"`{ctx.text(arg)}`")
-                unsafe = True
-                continue
-            if position:
-                # Each argument followed the command word: `a=b` there is not an assignment.
-                command.segments.insert(0, "_ ")
-            analysis = command.analysis
-            words = analysis.words[1:] if position else analysis.words
-            if analysis.syntax_errors:
-                return Outcome(self, message, [], no_fix_reason=f"an argument is not valid shell: {analysis.syntax_errors[0].message}")
-            if analysis.operators or analysis.expansions:
-                return refused(JsCommands(ctx), command, analysis, DOCKER, None)
-            if analysis.substitution_problems:
-                return Outcome(self, message, [], no_fix_reason=analysis.substitution_problems[0].message)
-            if command.substitutions:
-                unsafe = True
-                notes.extend(f"`${{{ctx.text(e)}}}`" for e in command.substitutions)
-            items.extend(word_source(ctx, command, w) for w in words)
-        if not items:
-            return Outcome(self, message, [], no_fix_reason="the command is empty")
-        if notes:
-            message += (f" ({', '.join(notes)} now reach the program as one argument each: the shell also split"
-                        " their values)")
-        return Outcome(self, message, items, Applicability.UNSAFE if unsafe else Applicability.SAFE)
 
     valid = (
         Valid("await ddClient.docker.cli.exec('ps', ['-a']);\n"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.core.model import Applicability, Edit
+from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Valid
 from migrator.migration.execs import (
     CONTAINER,
@@ -12,18 +12,14 @@ from migrator.migration.execs import (
     VM,
     Outcome,
 )
-from migrator.migration.shell import analyse_string
 from migrator.migration.table import EXEC_PATHS
-from migrator.python.commands import plan_exec, refused_outcome
+from migrator.python.commands import plan_docker, plan_exec
 from migrator.python.index import (
     Kind,
-    Unknown,
     bind_arguments,
     members,
-    read_command,
     receiver_edits,
     via_note,
-    word_source,
 )
 from migrator.python.rule import PythonRule
 
@@ -147,59 +143,15 @@ class PythonExec(PythonRule):
         return outcome
 
     def _docker(self, index, call, target, message, receiver, reason) -> Outcome:
-        args = call.args
-        if any(a.star or a.keyword for a in args):
-            return Outcome(self, message, [], no_fix_reason="a `*` or keyword argument's values cannot be split here")
-        if not args:
-            return Outcome(self, message, [], no_fix_reason="the call has no command")
-        quote = index.preferred_quote()
-        items, notes, refused, unsafe = [], [], [], False
-        for position, arg in enumerate(args):
-            source = index.text(arg.value, outer=True)
-            try:
-                command = read_command(index, arg.value)
-            except Unknown:
-                # A whole argument that is an expression was split by the shim at run time.
-                items.append(source)
-                notes.append(f"`{source}`")
-                unsafe = True
-                continue
-            static = None if command.pieces else "".join(command.segments)
-            if position:
-                # Each argument followed the command word in v0: `a=b` there is no assignment.
-                command.segments.insert(0, "_ ")
-            analysis = command.analysis
-            if analysis.syntax_errors:
-                return Outcome(self, message, [],
-                               no_fix_reason=f"an argument is not valid shell: {analysis.syntax_errors[0].message}")
-            if analysis.operators or analysis.expansions:
-                return refused_outcome(index, command, analysis, DOCKER, None)
-            if analysis.substitution_problems:
-                return Outcome(self, message, [], no_fix_reason=analysis.substitution_problems[0].message)
-            words = analysis.words[1:] if position else analysis.words
-            if command.pieces or command.via is not None:
-                unsafe = True
-                notes.extend(f"`{s}`" for s in command.substitution_sources())
-                if command.via is not None:
-                    notes.append(f"`{command.via.value}`")
-            if position and static is not None and not _shim_accepts(static):
-                refused.append(f"`{source}`")
-            items.extend(word_source(command, w, quote) for w in words)
-        if not items:
-            return Outcome(self, message, [], no_fix_reason="the command is empty")
-        if notes:
-            message += (f" ({', '.join(notes)} now reach the program as one argument each, or as written:"
-                        " the shim split their values at run time)")
-        if refused:
-            unsafe = True
-            message += (f" (the shim split each argument as a command of its own and refused {', '.join(refused)},"
-                        " so this call fails today; the fix splits the arguments as v0's shell did)")
+        outcome = plan_docker(index, self, message, call.args)
+        if outcome.rule is not self or outcome.no_fix_reason is not None:
+            return outcome
         if reason:
-            return Outcome(self, message, [], no_fix_reason=reason)
+            return Outcome(self, outcome.message, [], no_fix_reason=reason)
+        items = outcome.edits
         region, reason = arguments_region(index, call)
         edits = receiver + [Edit(*region, f"{items[0]}, [{', '.join(items[1:])}]")]
-        return Outcome(self, message, [] if reason else edits,
-                       Applicability.UNSAFE if unsafe else Applicability.SAFE, no_fix_reason=reason)
+        return Outcome(self, outcome.message, [] if reason else edits, outcome.applicability, no_fix_reason=reason)
 
     valid = (
         Valid(_SETUP + "client.extension.vm.cli.exec('ls', ['-l'])\nclient.docker.cli.exec('ps', ['-a'])\n", filename=PY),
@@ -292,9 +244,3 @@ def arguments_region(index, call) -> tuple[tuple[int, int], str | None]:
     if index.has_comment_between(start, end):
         return (start, end), "a comment inside the arguments would be lost; rewrite the call by hand"
     return (start, end), None
-
-
-def _shim_accepts(argument: str) -> bool:
-    """Whether the shim's own split of one ``execDockerCmd`` argument succeeded."""
-    analysis = analyse_string(argument)
-    return analysis.is_splittable and bool(analysis.words)
