@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from migrator.core.model import Edit
 from migrator.js.resolve import TRANSPARENT, Binding, Kind, unwrap
+from migrator.migration.table import PREVIEW_NOTE  # noqa: F401 - rules read it here
 
 # Expressions that can take a `.member` suffix without parentheses.
 _POSTFIX_SAFE = frozenset({
@@ -76,8 +77,6 @@ def is_preview_backend(receiver) -> bool:
     return unwrap(receiver).type == "call_expression"
 
 
-PREVIEW_NOTE = (" (early preview form: the extension name given to `backend(...)` is dropped, since v1 "
-                "always reaches this extension's own backend)")
 
 
 def direct_edits(ctx, call: BackendCall, replacement: str) -> tuple[list[Edit], str | None]:

@@ -27,3 +27,8 @@ EXEC_PATHS = {
     DOCKER: "docker.cli.exec",
 }
 OPTIONAL_SEGMENTS = {VM: "vm", HOST: "host"}
+
+# The early-preview `ddClient.backend("name")` took an extension name; v1 has no such argument.
+PREVIEW_NOTE = (" (early preview form: the extension name given to `backend(...)` is dropped, since v1 "
+                "always reaches this extension's own backend)")
+

@@ -6,8 +6,9 @@ from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of
 from migrator.js.command import array_source
+from migrator.js.execs import JsCommands, arguments_edit, finding
 from migrator.js.resolve import Kind
-from migrator.migration.execs import JS_COMMAND_CODES, JsCommands, arguments_edit, finding, plan_arguments
+from migrator.migration.execs import JS_COMMAND_CODES, plan_arguments
 
 
 class ExecDockerCmd(Rule):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of
+from migrator.js.execs import finding, member_path, plan_exec, words_edit
 from migrator.js.resolve import Kind
-from migrator.migration.execs import HOST, JS_COMMAND_CODES, finding, member_path, plan_exec, words_edit
+from migrator.migration.execs import HOST, JS_COMMAND_CODES
 
 
 class ExecHostCmd(Rule):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of, backend_call, is_preview_backend
 from migrator.js.command import argv_source, array_source
-from migrator.migration.execs import CONTAINER, JS_COMMAND_CODES, arguments_edit, finding, plan_exec
+from migrator.js.execs import arguments_edit, finding, plan_exec
+from migrator.migration.execs import CONTAINER, JS_COMMAND_CODES
 from migrator.rules.js.exec_in_vm_extension import receiver_edits
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of, backend_call, backend_span, client_source, is_preview_backend
-from migrator.migration.execs import JS_COMMAND_CODES, VM, finding, member_path, plan_exec, replace_args, words_edit
+from migrator.js.execs import finding, member_path, plan_exec, replace_args, words_edit
+from migrator.migration.execs import JS_COMMAND_CODES, VM
 
 
 def receiver_edits(ctx, call, path: str):

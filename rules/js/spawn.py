@@ -5,9 +5,10 @@ from __future__ import annotations
 from migrator.core.model import Applicability, Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of, backend_call
+from migrator.js.execs import member_path
 from migrator.js.resolve import Kind
 from migrator.js.stream import callback_edits
-from migrator.migration.execs import HOST, VM, member_path
+from migrator.migration.execs import HOST, VM
 from migrator.rules.js.exec_in_vm_extension import receiver_edits
 
 RETURN_NOTE = "; the call now returns an `ExecProcess` (with `close()`) instead of `void`"

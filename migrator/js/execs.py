@@ -1,0 +1,98 @@
+"""The JavaScript front-end's side of exec planning: its commands for the planner
+(``migrator.migration.execs``), the v1 member paths as this file writes them, and the edits."""
+
+from __future__ import annotations
+
+from migrator.core.model import Edit
+from migrator.js.access import arguments_of
+from migrator.js.command import argv_source, array_source, read_command, substitution_names, word_source
+from migrator.migration.execs import JS_DIALECT, CommandSource, Outcome, plan_command
+from migrator.migration.table import EXEC_PATHS, OPTIONAL_SEGMENTS
+
+
+def optional(ctx) -> str:
+    """How to step through an optional v1 member whose absence v0 code never handled.
+
+    TypeScript gets a non-null assertion, which keeps v0's behaviour (a missing backend
+    fails at the call) and type-checks under `strict`; JavaScript has no such operator and
+    gets optional chaining.
+    """
+    return "!" if ctx.typescript else "?"
+
+
+def member_path(ctx, target: str) -> str:
+    path = EXEC_PATHS[target]
+    segment = OPTIONAL_SEGMENTS.get(target)
+    if segment is None:
+        return path
+    return path.replace(f".{segment}.", f".{segment}{optional(ctx)}.", 1)
+
+
+
+class JsCommands(CommandSource):
+    """The JavaScript front-end's commands (``migrator.js.command``) for the planner."""
+
+    dialect = JS_DIALECT
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+
+    def read(self, node):
+        return read_command(self.ctx, node)
+
+    def substitution_count(self, command) -> int:
+        return len(command.substitutions)
+
+    def substitution_names(self, command) -> str:
+        return substitution_names(self.ctx, command, range(len(command.substitutions)))
+
+    def via_name(self, command) -> str:
+        return command.via.name
+
+    def script(self, command) -> str:
+        return self.ctx.text(command.node)
+
+    def substitutions(self, command) -> list[str]:
+        return [f"`${{{self.ctx.text(e)}}}`" for e in command.substitutions]
+
+    def word(self, command, word) -> str:
+        return word_source(self.ctx, command, word)
+
+    def unsplittable(self, args) -> str | None:
+        if any(a.type == "spread_element" for a in args):
+            return "a spread argument's values cannot be split here"
+        return None
+
+    def argument(self, arg):
+        return arg, self.ctx.text(arg)
+
+
+def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell_edits=None,
+              preview: bool = False) -> Outcome:
+    """``plan_command`` for a JavaScript call."""
+    return plan_command(JsCommands(ctx), rule, message, cmd_node, target, build_edits, shell_edits, preview)
+
+
+def finding(ctx, outcome: Outcome, node):
+    return ctx.finding(outcome.rule, node, outcome.message, edits=outcome.edits,
+                       applicability=outcome.applicability, no_fix_reason=outcome.no_fix_reason)
+
+
+def replace_args(call, cmd_source: str, args: list[str]) -> Edit:
+    """Replace the call's arguments with ``cmd, [args]``."""
+    return arguments_edit(call, f"{cmd_source}, {array_source(args)}")
+
+
+def arguments_edit(call, text: str) -> Edit:
+    """Replace the span from the first argument to the last, so the layout around them (line
+    breaks, a trailing comma, comments after the last argument) stays as it was."""
+    args = arguments_of(call)
+    if not args:
+        arguments = call.child_by_field_name("arguments")
+        return Edit(arguments.start_byte + 1, arguments.end_byte - 1, text)
+    return Edit(args[0].start_byte, args[-1].end_byte, text)
+
+
+def words_edit(ctx, call, command, words) -> Edit:
+    cmd, args = argv_source(ctx, command, words)
+    return replace_args(call, cmd, args)
