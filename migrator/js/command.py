@@ -144,7 +144,3 @@ def argv_source(ctx, command: Command, words=None) -> tuple[str, list[str]]:
 
 def array_source(items: list[str]) -> str:
     return "[" + ", ".join(items) + "]"
-
-
-def substitution_names(ctx, command: Command, indices) -> str:
-    return ", ".join(f"`${{{ctx.text(command.substitutions[i])}}}`" for i in sorted(indices))

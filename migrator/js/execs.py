@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from migrator.core.model import Edit
 from migrator.js.access import arguments_of
-from migrator.js.command import argv_source, array_source, read_command, substitution_names, word_source
+from migrator.js.command import argv_source, array_source, read_command, word_source
 from migrator.migration.execs import JS_DIALECT, CommandSource, Outcome, plan_command
 from migrator.migration.table import EXEC_PATHS, OPTIONAL_SEGMENTS
 
@@ -39,12 +39,6 @@ class JsCommands(CommandSource):
 
     def read(self, node):
         return read_command(self.ctx, node)
-
-    def substitution_count(self, command) -> int:
-        return len(command.substitutions)
-
-    def substitution_names(self, command) -> str:
-        return substitution_names(self.ctx, command, range(len(command.substitutions)))
 
     def via_name(self, command) -> str:
         return command.via.name

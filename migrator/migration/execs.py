@@ -113,13 +113,6 @@ class CommandSource:
     def read(self, node):
         raise NotImplementedError
 
-    def substitution_count(self, command) -> int:
-        raise NotImplementedError
-
-    def substitution_names(self, command) -> str:
-        """The substitutions as shown in a message: "`${a}`, `${b}`" or "`a`, `b`"."""
-        raise NotImplementedError
-
     def via_name(self, command) -> str:
         raise NotImplementedError
 
@@ -130,6 +123,9 @@ class CommandSource:
     def substitutions(self, command) -> list[str]:
         """Each substitution as shown in a message (`${a}` or `a`)."""
         raise NotImplementedError
+
+    def substitution_count(self, command) -> int:
+        return len(self.substitutions(command))
 
     def word(self, command, word) -> str:
         """One analysed word as source text of the user's language."""
@@ -173,7 +169,7 @@ def plan_command(source: CommandSource, rule, message: str, cmd_node, target: st
     if count:
         applicability = Applicability.UNSAFE
         unquoted = {i for w in analysis.words for i in w.unquoted_substs}
-        notes.append(f"{source.substitution_names(command)} now reach{'es' if count == 1 else ''} the program as"
+        notes.append(f"{', '.join(source.substitutions(command))} now reach{'es' if count == 1 else ''} the program as"
                      " (part of) one argument" + (dialect.split_note if unquoted else ""))
     if target == HOST and dialect.host_shell_was_cmd and analysis.host_divergence:
         applicability = Applicability.UNSAFE

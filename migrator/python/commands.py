@@ -15,12 +15,6 @@ class PythonCommands(CommandSource):
     def read(self, node):
         return read_command(self.index, node)
 
-    def substitution_count(self, command) -> int:
-        return len(command.pieces)
-
-    def substitution_names(self, command) -> str:
-        return ", ".join(self.substitutions(command))
-
     def via_name(self, command) -> str:
         return command.via.value
 
