@@ -91,3 +91,41 @@ def test_find_and_select_rules():
     assert "backend-http" not in [r.name for r in select_rules(None, ["backend-http"])]
     with pytest.raises(CatalogueError, match="unknown rule"):
         select_rules(["no-such-rule"])
+
+
+def test_summary_and_url_come_from_the_docstring_unless_set():
+    from migrator.core.rule import DOCS_URL
+
+    class Documented(Rule):
+        """`old()` moves to
+        `new()`
+
+        ## What it does
+        Moves it.
+
+        ## References
+        - https://docs.docker.com/first/
+        - https://docs.docker.com/second/
+        """
+
+        code, name = "DD990", "documented"
+
+    assert Documented.summary == "`old()` moves to `new()`"
+    assert Documented.url == "https://docs.docker.com/first/"
+    assert Documented.documentation().startswith("## What it does")
+
+    class Explicit(Documented):
+        """## What it does
+        Nothing; its summary and page are its own.
+        """
+
+        code, name, summary = "DD991", "explicit", "set by hand"
+
+    assert Explicit.summary == "set by hand"
+    assert Explicit.url == "https://docs.docker.com/first/"  # a base's page is inherited
+    assert Explicit.documentation().startswith("## What it does")
+
+    class Bare(Rule):
+        code, name, summary = "DD992", "bare", "no docstring"
+
+    assert Bare.url == DOCS_URL

@@ -71,11 +71,12 @@ def test_fix_rewrites_in_place_and_reports(cli, write, tmp_path):
     proc = cli("fix", ".", cwd=tmp_path)
     assert (tmp_path / "a.ts").read_text() == FIXED
     assert stat.S_IMODE(os.stat(tmp_path / "a.ts").st_mode) == 0o640
-    assert (tmp_path / "b.ts").read_text().startswith(FIXED)
+    assert (tmp_path / "b.ts").read_text() == (
+        FIXED + "const { backend } = ddClient;\nddClient.extension.vm?.service?.get('/a');\nuse(backend);\n")
     text = out(proc)
-    assert "Fixed 2 findings in 2 files; 2 findings remain unfixed" in text
+    assert "Fixed 3 findings in 2 files; 1 finding remains unfixed" in text
     assert "DD103 [backend-object]" in text
-    assert "no automatic fix: `backend` is also used on line 4" in text
+    assert "no automatic fix: what receives the object is not visible here" in text
     assert proc.returncode == 1
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".ddmigrate-")]
     again = cli("fix", "a.ts", cwd=tmp_path)

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 import pytest
 
-from migrator.core.engine import Catalogue, fix
+from migrator.core.engine import Catalogue, fix, lint
 from migrator.core.registry import all_rules
 from migrator.core.source import SourceFile
 from tests.typecheck import api_errors
@@ -16,9 +16,15 @@ MODULE_HEADER = "export {};\n"
 
 
 def fixed_examples():
+    """Every expected fix, except those the tool itself still reports: a fix that leaves a
+    finding (a backend variable passed on stays v0, reported by backend-object) does not
+    claim its result is v1 code."""
+    catalogue = Catalogue(all_rules())
     for rule in all_rules():
         for index, example in enumerate(rule.invalid):
             if example.fixed is None or example.filename.endswith((".py", ".html")):
+                continue
+            if lint(SourceFile.from_bytes(example.filename, example.fixed.encode()), catalogue):
                 continue
             ext = example.filename.rsplit(".", 1)[1]
             yield f"{rule.name}_{index}.{ext}", example

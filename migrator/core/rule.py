@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -97,8 +98,10 @@ class Context:
 class Rule:
     """Base class of every rule. A rule's docstring is its documentation (``ddmigrate explain``).
 
-    Subclasses set the class attributes and implement ``on_match`` (called for each match of
-    ``query``, with captures by name) and/or ``check`` (called once per file).
+    The docstring's first line is the rule's ``summary`` and the first link under its
+    ``## References`` heading is its ``url``, unless the class (or, for the url, a base) sets them. Subclasses set the
+    other class attributes and implement ``on_match`` (called for each match of ``query``,
+    with captures by name) and/or ``check`` (called once per file).
     """
 
     code: ClassVar[str] = ""
@@ -106,7 +109,7 @@ class Rule:
     summary: ClassVar[str] = ""
     # The best fix the rule can offer: "safe", "unsafe", "sometimes" (depends on the code) or "none".
     fixable: ClassVar[str] = "none"
-    url: ClassVar[str] = DOCS_URL
+    url: ClassVar[str] = ""  # derived from the docstring when no class sets it; else DOCS_URL
     aliases: ClassVar[tuple[str, ...]] = ()
     # Codes of other rules this rule's findings may carry (an exec call whose command is
     # chained is a chained-shell-command finding). The engine runs a rule when its own code
@@ -123,6 +126,18 @@ class Rule:
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        doc = inspect.cleandoc(cls.__dict__.get("__doc__") or "")
+        head, _, _ = doc.partition("\n\n")
+        if "summary" not in cls.__dict__ and head and not head.startswith("#"):
+            cls.summary = " ".join(head.split())
+        if not cls.url:  # neither this class nor a base names its page
+            _, found, references = doc.partition("## References\n")
+            link = re.search(r"^- (https://\S+)", references, re.MULTILINE) if found else None
+            if link or cls.code:  # an abstract base without a page leaves it to its subclasses
+                cls.url = link.group(1) if link else DOCS_URL
+
     def on_match(self, ctx: Context, captures: dict[str, list]) -> Iterable[Finding]:
         return ()
 
@@ -136,4 +151,7 @@ class Rule:
 
     @classmethod
     def documentation(cls) -> str:
-        return inspect.cleandoc(cls.__doc__ or cls.summary)
+        """The docstring without its summary line (``explain`` prints that apart)."""
+        doc = inspect.cleandoc(cls.__doc__ or cls.summary)
+        head, _, body = doc.partition("\n\n")
+        return body if body and not head.startswith("#") else doc

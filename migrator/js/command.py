@@ -24,6 +24,7 @@ class Command:
     substitutions: list = field(default_factory=list)  # expression node of each Subst, by index
     quote: str = '"'  # quote style for string literals written back
     via: object = None  # the const binding the string was read through, if any
+    ctx: object = None  # the file it was read from, to write its pieces back
     _analysis: Analysis | None = None
 
     @property
@@ -36,13 +37,29 @@ class Command:
     def is_static(self) -> bool:
         return not self.substitutions
 
+    # What the exec planner (migration.execs.Command) asks of a command.
+    @property
+    def via_name(self) -> str:
+        return self.via.name
+
+    @property
+    def script(self) -> str:
+        return self.ctx.text(self.node)
+
+    @property
+    def shown_substitutions(self) -> list[str]:
+        return [f"`${{{self.ctx.text(e)}}}`" for e in self.substitutions]
+
+    def word(self, word: Word) -> str:
+        return word_source(self.ctx, self, word)
+
 
 Unknown = UnknownCommand
 
 
 def read_command(ctx, node) -> Command:
     """The command held by ``node``, or raise Unknown with a reason."""
-    command = Command(node=node, quote=_quote_of(ctx, node))
+    command = Command(node=node, quote=_quote_of(ctx, node), ctx=ctx)
     _collect(ctx, unwrap(node), command, depth=0)
     return command
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from migrator.core.model import Edit
 from migrator.js.access import arguments_of
-from migrator.js.command import argv_source, array_source, read_command, word_source
+from migrator.js.command import argv_source, array_source, read_command
 from migrator.migration.execs import JS_DIALECT, CommandSource, Outcome, plan_command
 from migrator.migration.table import EXEC_PATHS, OPTIONAL_SEGMENTS
 
@@ -29,42 +29,22 @@ def member_path(ctx, target: str) -> str:
 
 
 
-class JsCommands(CommandSource):
+def commands(ctx) -> CommandSource:
     """The JavaScript front-end's commands (``migrator.js.command``) for the planner."""
+    return CommandSource(JS_DIALECT, lambda node: read_command(ctx, node))
 
-    dialect = JS_DIALECT
 
-    def __init__(self, ctx) -> None:
-        self.ctx = ctx
-
-    def read(self, node):
-        return read_command(self.ctx, node)
-
-    def via_name(self, command) -> str:
-        return command.via.name
-
-    def script(self, command) -> str:
-        return self.ctx.text(command.node)
-
-    def substitutions(self, command) -> list[str]:
-        return [f"`${{{self.ctx.text(e)}}}`" for e in command.substitutions]
-
-    def word(self, command, word) -> str:
-        return word_source(self.ctx, command, word)
-
-    def unsplittable(self, args) -> str | None:
-        if any(a.type == "spread_element" for a in args):
-            return "a spread argument's values cannot be split here"
-        return None
-
-    def argument(self, arg):
-        return arg, self.ctx.text(arg)
+def docker_arguments(ctx, args) -> list[tuple[object, str]] | str:
+    """``execDockerCmd``'s arguments for ``plan_arguments``, or why they cannot be read."""
+    if any(a.type == "spread_element" for a in args):
+        return "a spread argument's values cannot be split here"
+    return [(a, ctx.text(a)) for a in args]
 
 
 def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell_edits=None,
               preview: bool = False) -> Outcome:
     """``plan_command`` for a JavaScript call."""
-    return plan_command(JsCommands(ctx), rule, message, cmd_node, target, build_edits, shell_edits, preview)
+    return plan_command(commands(ctx), rule, message, cmd_node, target, build_edits, shell_edits, preview)
 
 
 def finding(ctx, outcome: Outcome, node):

@@ -15,10 +15,12 @@ split the way the shell split it, and:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from migrator.core.model import Applicability
-from migrator.migration.shell import UnknownCommand, analyse_string
+from migrator.migration.shell import Analysis, UnknownCommand, Word, analyse_string
 from migrator.migration.table import CONTAINER, DOCKER, HOST, PREVIEW_NOTE, VM  # noqa: F401 - the exec rules read them here
 
 SHELLS = frozenset({
@@ -101,43 +103,42 @@ PYTHON_DIALECT = Dialect(
 )
 
 
+@dataclass(frozen=True)
 class CommandSource:
     """How a front-end reads a command argument; the planner asks nothing else of it.
 
-    ``read(node)`` returns a command with ``analysis``, ``node`` and ``via`` (or raises
-    ``UnknownCommand``); the rest turn parts of it back into words of the user's language.
+    ``read(node)`` returns a command (or raises ``UnknownCommand``) that describes itself in
+    the user's language, as ``Command`` says.
     """
 
     dialect: Dialect
+    read: Callable[[object], Command]
 
-    def read(self, node):
-        raise NotImplementedError
 
-    def via_name(self, command) -> str:
-        raise NotImplementedError
+class Command(Protocol):
+    """A command string as each front-end reads it (``migrator.js.command.Command``,
+    ``migrator.python.index.PyCommand``)."""
 
-    def script(self, command) -> str:
+    node: object  # the expression as written at the call
+    segments: list  # str | Subst, for the shell analyser
+    via: object  # the variable the string was read through, or None
+
+    @property
+    def analysis(self) -> Analysis: ...
+
+    @property
+    def via_name(self) -> str: ...
+
+    @property
+    def script(self) -> str:
         """The command argument's source text, to hand to `sh -c` as written."""
-        raise NotImplementedError
 
-    def substitutions(self, command) -> list[str]:
+    @property
+    def shown_substitutions(self) -> list[str]:
         """Each substitution as shown in a message (`${a}` or `a`)."""
-        raise NotImplementedError
 
-    def substitution_count(self, command) -> int:
-        return len(self.substitutions(command))
-
-    def word(self, command, word) -> str:
+    def word(self, word: Word) -> str:
         """One analysed word as source text of the user's language."""
-        raise NotImplementedError
-
-    def unsplittable(self, args) -> str | None:
-        """Why these call arguments cannot be read one by one (a spread, `*args`), or None."""
-        raise NotImplementedError
-
-    def argument(self, arg):
-        """The expression an argument passes, and its source text."""
-        raise NotImplementedError
 
 
 def plan_command(source: CommandSource, rule, message: str, cmd_node, target: str, build_edits,
@@ -165,11 +166,11 @@ def plan_command(source: CommandSource, rule, message: str, cmd_node, target: st
         return Outcome(rule, message, [], no_fix_reason=dialect.empty_reason)
     notes = []
     applicability = Applicability.SAFE
-    count = source.substitution_count(command)
+    count = len(command.shown_substitutions)
     if count:
         applicability = Applicability.UNSAFE
         unquoted = {i for w in analysis.words for i in w.unquoted_substs}
-        notes.append(f"{', '.join(source.substitutions(command))} now reach{'es' if count == 1 else ''} the program as"
+        notes.append(f"{', '.join(command.shown_substitutions)} now reach{'es' if count == 1 else ''} the program as"
                      " (part of) one argument" + (dialect.split_note if unquoted else ""))
     if target == HOST and dialect.host_shell_was_cmd and analysis.host_divergence:
         applicability = Applicability.UNSAFE
@@ -183,9 +184,9 @@ def plan_command(source: CommandSource, rule, message: str, cmd_node, target: st
     if command.via is not None:
         if dialect.via_unsafe:
             applicability = Applicability.UNSAFE
-            notes.append(f"the command was read from `{source.via_name(command)}`, whose value is copied into the call")
+            notes.append(f"the command was read from `{command.via_name}`, whose value is copied into the call")
         else:
-            notes.append(f"the command was read from `{source.via_name(command)}`")
+            notes.append(f"the command was read from `{command.via_name}`")
     text = message + (" (" + "; ".join(notes) + ")" if notes else "")
     return Outcome(rule, text, edits, applicability)
 
@@ -207,7 +208,7 @@ def refused(source: CommandSource, command, analysis, target: str, shell_edits) 
         message += "; or run it explicitly with `sh -c` in the backend container"
         if dialect.refusal:
             message += f" ({dialect.refusal})"
-        return Outcome(rule, message, shell_edits(source.script(command)), Applicability.UNSAFE)
+        return Outcome(rule, message, shell_edits(command.script), Applicability.UNSAFE)
     notes = ["do not wrap it in `sh -c`: the host may be Windows"] if target == HOST else []
     if dialect.refusal:
         notes.append(dialect.refusal)
@@ -219,19 +220,19 @@ def refused(source: CommandSource, command, analysis, target: str, shell_edits) 
 NOT_ONE_CALL = "a shell command line cannot become one exec call"
 
 
-def plan_arguments(source: CommandSource, rule, message: str, args) -> Outcome:
+def plan_arguments(source: CommandSource, rule, message: str, args: list[tuple[object, str]] | str) -> Outcome:
     """Decide the finding for ``execDockerCmd(cmd, ...args)``: v0 split every argument as a
-    shell would (the shim: as a command of its own). The outcome's ``edits`` are the words'
-    source texts, which the caller writes as ``cmd, [args]``."""
+    shell would (the shim: as a command of its own). ``args`` are the expressions passed with
+    their source texts, or why the arguments cannot be read one by one (a spread, ``*args``).
+    The outcome's ``edits`` are the words' source texts, which the caller writes as
+    ``cmd, [args]``."""
     dialect = source.dialect
+    if isinstance(args, str):
+        return Outcome(rule, message, [], no_fix_reason=args)
     if not args:
         return Outcome(rule, message, [], no_fix_reason="the call has no command")
-    reason = source.unsplittable(args)
-    if reason:
-        return Outcome(rule, message, [], no_fix_reason=reason)
     items, notes, refused_args, unsafe = [], [], [], False
-    for position, arg in enumerate(args):
-        value, text = source.argument(arg)
+    for position, (value, text) in enumerate(args):
         try:
             command = source.read(value)
         except UnknownCommand:
@@ -240,7 +241,7 @@ def plan_arguments(source: CommandSource, rule, message: str, args) -> Outcome:
             notes.append(f"`{text}`")
             unsafe = True
             continue
-        static = None if source.substitution_count(command) else "".join(command.segments)
+        static = None if command.shown_substitutions else "".join(command.segments)
         if position:
             # Each argument followed the command word: `a=b` there is not an assignment.
             command.segments.insert(0, "_ ")
@@ -252,16 +253,16 @@ def plan_arguments(source: CommandSource, rule, message: str, args) -> Outcome:
             return refused(source, command, analysis, DOCKER, None)
         if analysis.substitution_problems:
             return Outcome(rule, message, [], no_fix_reason=analysis.substitution_problems[0].message)
-        if source.substitution_count(command):
+        if command.shown_substitutions:
             unsafe = True
-            notes.extend(source.substitutions(command))
+            notes.extend(command.shown_substitutions)
         if command.via is not None and dialect.via_unsafe:
             unsafe = True
-            notes.append(f"`{source.via_name(command)}`")
+            notes.append(f"`{command.via_name}`")
         if position and static is not None and dialect.shim_splits_arguments and not _shim_accepts(static):
             refused_args.append(f"`{text}`")
         words = analysis.words[1:] if position else analysis.words
-        items.extend(source.word(command, w) for w in words)
+        items.extend(command.word(w) for w in words)
     if not items:
         return Outcome(rule, message, [], no_fix_reason="the command is empty")
     if notes:

@@ -52,7 +52,7 @@ _MAX_DEPTH = 50
 class Kind(enum.Enum):
     """What an expression holds, as far as the rules care."""
 
-    CLIENT = "client"
+    CLIENT = "client"  # the values are the table's receivers (migration.table.CLIENT, BACKEND)
     BACKEND = "backend"
 
 
@@ -422,6 +422,16 @@ def members(index: PyIndex, methods, kind: Kind, *, calls_only: bool = True) -> 
     return found
 
 
+def table_members(index: PyIndex, entries: dict, *, calls_only: bool = True) -> list[tuple[Member, object]]:
+    """``members`` for entries of the v0-to-v1 table (``{method: V0Member}``): each use with
+    its entry, the method looked up on the receiver it had in v0 (backend uses first)."""
+    found = []
+    for kind in (Kind.BACKEND, Kind.CLIENT):
+        methods = {name for name, entry in entries.items() if entry.receiver == kind.value}
+        found += [(m, entries[m.method.value]) for m in members(index, methods, kind, calls_only=calls_only)]
+    return found
+
+
 def _is_store(index: PyIndex, node: cst.CSTNode) -> bool:
     parent = index.parents.get(node)
     if isinstance(parent, (cst.AssignTarget, cst.Del)):
@@ -554,6 +564,7 @@ class PyCommand:
     segments: list
     pieces: list
     via: cst.Name | None = None  # the variable the string was read from
+    index: PyIndex | None = None  # the module it was read from, to write its pieces back
     _analysis: object = None
 
     @property
@@ -567,10 +578,26 @@ class PyCommand:
     def substitution_sources(self) -> list[str]:
         return [piece[1] for piece in self.pieces]
 
+    # What the exec planner (migration.execs.Command) asks of a command.
+    @property
+    def via_name(self) -> str:
+        return self.via.value
+
+    @property
+    def script(self) -> str:
+        return self.index.text(self.node, outer=True)
+
+    @property
+    def shown_substitutions(self) -> list[str]:
+        return [f"`{s}`" for s in self.substitution_sources()]
+
+    def word(self, word) -> str:
+        return word_source(self, word, self.index.preferred_quote())
+
 
 def read_command(index: PyIndex, node: cst.BaseExpression) -> PyCommand:
     """The command ``node`` holds, or raise Unknown with a reason."""
-    command = PyCommand(node=node, segments=[], pieces=[])
+    command = PyCommand(node=node, segments=[], pieces=[], index=index)
     if isinstance(node, cst.Name):
         assignment = index.single_assignment(node)
         value = _literal_value_of(index, assignment)

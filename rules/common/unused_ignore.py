@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from migrator.core.rule import Invalid, Rule, Valid
+from migrator.core.rule import DOCS_URL, Invalid, Rule, Valid
 
 
 class UnusedIgnore(Rule):
-    """
+    """a `ddmigrate: ignore` comment suppresses nothing
+
     ## What it does
     With `--report-unused-ignores`, reports `ddmigrate: ignore` comments that matched no
     finding, and rules listed in `ddmigrate: ignore[...]` that matched none.
@@ -39,8 +40,8 @@ class UnusedIgnore(Rule):
     """
 
     code = "DD001"
+    url = DOCS_URL  # the references are other tools' pages
     name = "unused-ignore"
-    summary = "a `ddmigrate: ignore` comment suppresses nothing"
     fixable = "safe"
     literals = (b"ddmigrate:",)
     languages = frozenset({"javascript", "typescript", "tsx", "python"})

@@ -2,18 +2,50 @@
 
 from __future__ import annotations
 
-from migrator.core.model import Applicability
+from migrator.core.model import Applicability, Edit
 from migrator.core.rule import Invalid, Rule, Valid
-from migrator.js.access import PREVIEW_NOTE, backend_call, direct_edits, extraction_edits, is_preview_backend
-from migrator.migration.table import HTTP_METHODS
+from migrator.js.access import (
+    PREVIEW_NOTE,
+    backend_call,
+    client_source,
+    direct_edits,
+    extraction_edits,
+    is_preview_backend,
+    optional_call_edit,
+)
+from migrator.js.resolve import unwrap
+from migrator.migration.table import HTTP_METHODS, SERVICE
 
-REPLACEMENT = "extension.vm?.service"
+# JavaScript steps through the optional `vm` with `?.`, as the v1 types require.
+REPLACEMENT = SERVICE.replace("extension.vm.", "extension.vm?.")
 
 _IMPORT = 'import { createDockerDesktopClient } from "@docker/extension-api-client";\n'
 
 
+def _through_client(ctx, call, refused: str) -> tuple[list[Edit], str | None]:
+    """``b.get(...)`` as ``<client>.extension.vm?.service?.get(...)``, leaving ``b`` alone; when
+    the client cannot be written at the call either, the extraction's reason stands."""
+    declarator = call.binding.declarator
+    statement = declarator.parent if declarator is not None else None
+    if statement is not None and statement.parent is not None and statement.parent.type == "export_statement":
+        return [], refused  # other modules use the variable: it cannot stay v0 silently
+    client, _ = client_source(ctx, call)
+    if client is None:
+        return [], refused
+    statement = call.call
+    while statement.parent is not None and not statement.type.endswith(("statement", "declaration")):
+        statement = statement.parent
+    if ctx.touches_error(statement.start_byte, statement.end_byte):
+        return [], "the code around it has a syntax error, so it is not edited"
+    variable = unwrap(call.callee.child_by_field_name("object"))  # a cast or `!` around it stays
+    edits = [Edit(variable.start_byte, variable.end_byte, f"{client}.{REPLACEMENT}")]
+    optional = optional_call_edit(call.callee)
+    return edits + ([optional] if optional is not None else []), None
+
+
 class BackendHttp(Rule):
-    """
+    """`backend` HTTP calls move to `extension.vm.service`
+
     ## What it does
     Finds HTTP calls to the extension's backend service made through the deprecated
     `backend` object of the Docker Desktop client (`get`, `post`, `put`, `patch`, `delete`,
@@ -48,8 +80,12 @@ class BackendHttp(Rule):
 
     When the backend was extracted into a variable (`const { backend } = ddClient` or
     `const b = ddClient.backend`), the declaration and every use are rewritten together. If
-    the variable is used in any other way (passed on, exported, reassigned, used for exec
-    calls), the call is reported without a fix and the message says why.
+    the variable is needed as it is (passed on, used for exec calls), the variable
+    stays and the call goes through the client (`ddClient.extension.vm?.service?.get(...)`),
+    as the exec rules and the Python rules do; when the client cannot be written at the
+    call (a reassigned variable, a name that means something else there), or the variable is
+    exported (its importers still use it), the call is reported without a fix and the message
+    says why.
 
     ## Fix safety
     Safe: the v1 service receives the same arguments, byte for byte, and returns the same
@@ -62,10 +98,8 @@ class BackendHttp(Rule):
 
     code = "DD101"
     name = "backend-http"
-    summary = "`backend` HTTP calls move to `extension.vm.service`"
     fixable = "safe"
     methods = HTTP_METHODS
-    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
 
     def on_match(self, ctx, captures):
         call = backend_call(ctx, captures["call"][0])
@@ -83,6 +117,10 @@ class BackendHttp(Rule):
             line = ctx.source.position(call.binding.name_node.start_byte)[0]
             message += f" (through `{call.binding.name}`, declared on line {line})"
             edits, reason = extraction_edits(ctx, call, REPLACEMENT, HTTP_METHODS)
+            if reason:
+                # The variable is needed as it is (other uses): route this call
+                # through the client instead, as the exec rules and the Python rules do.
+                edits, reason = _through_client(ctx, call, reason)
         yield ctx.finding(self, call.call, message, edits=edits, no_fix_reason=reason, applicability=applicability)
 
     valid = (
@@ -213,14 +251,25 @@ class BackendHttp(Rule):
             "function Page() {\r\n  const { backend, docker } = ddClient;\r\n  backend.get('/a');\r\n}\r\n",
             "function Page() {\r\n  const { docker } = ddClient;\r\n  const backend = ddClient.extension.vm?.service;\r\n  backend?.get('/a');\r\n}\r\n",
         ),
-        # Extractions that cannot move safely are reported without a fix.
-        Invalid("const { backend } = ddClient;\nbackend.get('/a');\nhelpers.use(backend);\n"),
+        # A variable that cannot move (other uses, an export) stays; the call goes through
+        # the client, as in the exec rules and the Python rules.
+        Invalid(
+            "const { backend } = ddClient;\nbackend.get('/a');\nhelpers.use(backend);\n",
+            "const { backend } = ddClient;\nddClient.extension.vm?.service?.get('/a');\nhelpers.use(backend);\n",
+        ),
+        Invalid(
+            "const backend = window.ddClient.backend;\n(backend as Api).get('/a');\nregister(backend);\n",
+            "const backend = window.ddClient.backend;\n(window.ddClient.extension.vm?.service as Api)?.get('/a');\n"
+            "register(backend);\n",
+        ),
+        # ... unless the client means something else at the call.
+        Invalid("const backend = ddClient.backend;\nregister(backend);\nexport const f = (ddClient) => backend.get('/a');\n"),
+        # An exported variable is left for its importers' sake, and reported.
         Invalid("export const backend = window.ddClient.backend;\nbackend.get('/a');\n"),
-        # Another rule first moves the exec call off the variable; then the extraction can move.
+        # The exec call is moved off the variable too, and the unused extraction then goes.
         Invalid(
             "const { backend } = ddClient;\nbackend.get('/a');\nbackend.execInVMExtension('ls');\n",
-            "const backend = ddClient.extension.vm?.service;\nbackend?.get('/a');\nddClient.extension.vm!.cli.exec('ls', []);\n",
-            fix="none",
+            "ddClient.extension.vm?.service?.get('/a');\nddClient.extension.vm!.cli.exec('ls', []);\n",
         ),
         # The early preview form, where the backend was a function of the extension's name.
         Invalid(

@@ -7,7 +7,8 @@ from migrator.js.resolve import Kind, unwrap
 
 
 class BackendObject(Rule):
-    """
+    """the deprecated `backend` object is passed around as a value
+
     ## What it does
     Reports places where the deprecated `backend` object itself is used as a value: passed
     to a function, stored in an object, returned, or read through a variable that holds it.
@@ -39,7 +40,6 @@ class BackendObject(Rule):
 
     code = "DD103"
     name = "backend-object"
-    summary = "the deprecated `backend` object is passed around as a value"
     fixable = "none"
     query = """
     (member_expression property: (property_identifier) @prop (#eq? @prop "backend")) @member

@@ -7,7 +7,8 @@ from migrator.migration.execs import CHAINED
 
 
 class ChainedShellCommand(Rule):
-    """
+    """a command string uses shell syntax that v1 exec (no shell) would pass literally
+
     ## What it does
     Reports command strings that hold shell syntax: `|`, `||`, `&&`, `;`, `&`, `$(...)`,
     backticks, redirections (`>`, `>>`, `<`, `2>&1`, `<<`), subshells, comments, and newlines
@@ -51,9 +52,7 @@ class ChainedShellCommand(Rule):
     code = CHAINED.code
     name = CHAINED.name
     # Reported by the exec rules, which run whenever this code is selected.
-    summary = "a command string uses shell syntax that v1 exec (no shell) would pass literally"
     fixable = "unsafe"
-    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
 
     valid = (
         Valid("await ddClient.extension.vm?.cli.exec('sh', ['-c', 'ps aux | grep nginx']);\n"),

@@ -10,31 +10,15 @@ from __future__ import annotations
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.resolve import Kind
+from migrator.migration.table import MEMBERS, family
 
-# v0 member -> v1 path from the client (None: no v1 equivalent).
-DOCKER_LIST = {"listContainers": "docker.listContainers", "listImages": "docker.listImages"}
-TOAST = {
-    "toastSuccess": "desktopUI.toast.success",
-    "toastWarning": "desktopUI.toast.warning",
-    "toastError": "desktopUI.toast.error",
-}
-NAVIGATE = {
-    "navigateToContainers": "desktopUI.navigate.viewContainers",
-    "navigateToContainer": "desktopUI.navigate.viewContainer",
-    "navigateToContainerLogs": "desktopUI.navigate.viewContainerLogs",
-    "navigateToContainerInspect": "desktopUI.navigate.viewContainerInspect",
-    "navigateToContainerStats": "desktopUI.navigate.viewContainerStats",
-    "navigateToImages": "desktopUI.navigate.viewImages",
-    "navigateToImage": "desktopUI.navigate.viewImage",
-    "navigateToVolumes": "desktopUI.navigate.viewVolumes",
-    "navigateToVolume": "desktopUI.navigate.viewVolume",
-    # From the earliest SDK previews; no type package has them and v1 has no equivalent.
-    "navigateToRoute": None,
-    "navigateToDevEnvironments": None,
-}
-# v0 members whose v1 replacement returns Promise<void> where v0 returned void.
-NOW_ASYNC = frozenset({"navigateToContainers", "navigateToImages", "navigateToVolumes", "navigateToVolume"})
-OPEN_EXTERNAL = {"openExternal": "host.openExternal"}
+
+def _paths(name: str) -> dict[str, str | None]:
+    """v0 member -> v1 path from the client (None: no v1 equivalent), from the one table."""
+    return {v0: entry.v1 for v0, entry in family(name).items()}
+
+
+DOCKER_LIST, TOAST, NAVIGATE, OPEN_EXTERNAL = _paths("docker-list"), _paths("toast"), _paths("navigate"), _paths("host")
 
 
 class _MemberMove(Rule):
@@ -65,7 +49,8 @@ class _MemberMove(Rule):
 
 
 class DockerList(_MemberMove):
-    """
+    """`listContainers`/`listImages` move to `docker.listContainers`/`docker.listImages`
+
     ## What it does
     Moves `ddClient.listContainers(options)` and `ddClient.listImages(options)` to
     `ddClient.docker.listContainers(options)` and `ddClient.docker.listImages(options)`.
@@ -93,8 +78,6 @@ class DockerList(_MemberMove):
 
     code = "DD301"
     name = "docker-list"
-    summary = "`listContainers`/`listImages` move to `docker.listContainers`/`docker.listImages`"
-    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/docker/"
     table = DOCKER_LIST
 
     valid = (
@@ -112,7 +95,8 @@ class DockerList(_MemberMove):
 
 
 class Toast(_MemberMove):
-    """
+    """`toastSuccess/Warning/Error` move to `desktopUI.toast.success/warning/error`
+
     ## What it does
     Moves `toastSuccess`, `toastWarning` and `toastError` to `desktopUI.toast.success`,
     `desktopUI.toast.warning` and `desktopUI.toast.error`.
@@ -139,8 +123,6 @@ class Toast(_MemberMove):
 
     code = "DD302"
     name = "toast"
-    summary = "`toastSuccess/Warning/Error` move to `desktopUI.toast.success/warning/error`"
-    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/dashboard/"
     table = TOAST
 
     valid = (
@@ -157,7 +139,8 @@ class Toast(_MemberMove):
 
 
 class Navigate(_MemberMove):
-    """
+    """`navigateTo*` methods move to `desktopUI.navigate.view*`
+
     ## What it does
     Moves every `navigateTo*` method of the client to its `desktopUI.navigate.view*`
     replacement (`navigateToContainer(id)` becomes `desktopUI.navigate.viewContainer(id)`,
@@ -191,13 +174,11 @@ class Navigate(_MemberMove):
 
     code = "DD303"
     name = "navigate"
-    summary = "`navigateTo*` methods move to `desktopUI.navigate.view*`"
     fixable = "sometimes"
-    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/dashboard-routes-navigation/"
     table = NAVIGATE
 
     def note(self, name: str) -> str:
-        return " (it returns `Promise<void>` where v0 returned `void`)" if name in NOW_ASYNC else ""
+        return " (it returns `Promise<void>` where v0 returned `void`)" if MEMBERS[name].now_async else ""
 
     valid = (
         Valid("await ddClient.desktopUI.navigate.viewContainer(id);\n"),
@@ -216,7 +197,8 @@ class Navigate(_MemberMove):
 
 
 class OpenExternal(_MemberMove):
-    """
+    """`openExternal(url)` moves to `host.openExternal(url)`
+
     ## What it does
     Moves `ddClient.openExternal(url)` to `ddClient.host.openExternal(url)`.
 
@@ -242,8 +224,6 @@ class OpenExternal(_MemberMove):
 
     code = "DD304"
     name = "open-external"
-    summary = "`openExternal(url)` moves to `host.openExternal(url)`"
-    url = "https://docs.docker.com/reference/api/extensions-sdk/Host/"
     table = OPEN_EXTERNAL
 
     valid = (

@@ -14,7 +14,8 @@ OPERATOR_TOKENS = frozenset({"|", "||", "&&", ";", "&", ">", ">>", "<", "<<", "2
 
 
 class ExecCommandString(Rule):
-    """
+    """a v1 `cli.exec` command name holds arguments a shell was expected to split
+
     ## What it does
     Checks v1 `cli.exec(cmd, args)` calls on the Docker Desktop client
     (`extension.vm.cli`, `extension.host.cli`, `docker.cli`) for strings written as if a
@@ -49,11 +50,9 @@ class ExecCommandString(Rule):
 
     code = "DD212"
     name = "exec-command-string"
-    summary = "a v1 `cli.exec` command name holds arguments a shell was expected to split"
     fixable = "unsafe"
     methods = frozenset({"exec"})
     emits = JS_COMMAND_CODES
-    url = "https://docs.docker.com/reference/api/extensions-sdk/ExtensionCli/"
 
     def on_match(self, ctx, captures):
         if ctx.resolver.kind(captures["cli"][0]) not in EXEC_RECEIVERS:

@@ -6,13 +6,14 @@ from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of
 from migrator.js.command import array_source
-from migrator.js.execs import JsCommands, arguments_edit, finding
+from migrator.js.execs import arguments_edit, commands, docker_arguments, finding
 from migrator.js.resolve import Kind
 from migrator.migration.execs import JS_COMMAND_CODES, plan_arguments
 
 
 class ExecDockerCmd(Rule):
-    """
+    """`execDockerCmd(cmd, ...args)` moves to `docker.cli.exec(cmd, [args])`
+
     ## What it does
     Rewrites `ddClient.execDockerCmd(cmd, ...args)` to `ddClient.docker.cli.exec(cmd, [args])`.
 
@@ -44,11 +45,9 @@ class ExecDockerCmd(Rule):
 
     code = "DD204"
     name = "exec-docker-cmd"
-    summary = "`execDockerCmd(cmd, ...args)` moves to `docker.cli.exec(cmd, [args])`"
     fixable = "sometimes"
     methods = frozenset({"execDockerCmd"})
     emits = JS_COMMAND_CODES
-    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/docker/"
 
     def on_match(self, ctx, captures):
         call = captures["call"][0]
@@ -57,7 +56,7 @@ class ExecDockerCmd(Rule):
         method = captures["method"][0]
         message = "`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])`"
         args = arguments_of(call)
-        outcome = plan_arguments(JsCommands(ctx), self, message, args)
+        outcome = plan_arguments(commands(ctx), self, message, docker_arguments(ctx, args))
         if outcome.no_fix_reason is None and outcome.rule is self:
             items = outcome.edits
             inside = f"{items[0]}, {array_source(items[1:])}"

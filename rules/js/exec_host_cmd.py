@@ -11,7 +11,8 @@ from migrator.migration.execs import HOST, JS_COMMAND_CODES
 
 
 class ExecHostCmd(Rule):
-    """
+    """`execHostCmd(str)` moves to `extension.host.cli.exec(cmd, args)`
+
     ## What it does
     Rewrites `ddClient.execHostCmd(command)` to `ddClient.extension.host.cli.exec(cmd, [args])`,
     splitting the command string as the shell did.
@@ -48,11 +49,9 @@ class ExecHostCmd(Rule):
 
     code = "DD202"
     name = "exec-host-cmd"
-    summary = "`execHostCmd(str)` moves to `extension.host.cli.exec(cmd, args)`"
     fixable = "sometimes"
     methods = frozenset({"execHostCmd"})
     emits = JS_COMMAND_CODES
-    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
 
     def on_match(self, ctx, captures):
         call = captures["call"][0]

@@ -11,7 +11,8 @@ from migrator.rules.js.exec_in_vm_extension import receiver_edits
 
 
 class ExecInContainer(Rule):
-    """
+    """`backend.execInContainer(c, str)` moves to `docker.cli.exec("exec", [c, ...argv])`
+
     ## What it does
     Rewrites `backend.execInContainer(container, command)` to
     `docker.cli.exec("exec", [container, cmd, ...args])`, splitting the command string as the
@@ -45,7 +46,6 @@ class ExecInContainer(Rule):
 
     code = "DD203"
     name = "exec-in-container"
-    summary = "`backend.execInContainer(c, str)` moves to `docker.cli.exec(\"exec\", [c, ...argv])`"
     fixable = "sometimes"
     methods = frozenset({"execInContainer"})
     emits = JS_COMMAND_CODES

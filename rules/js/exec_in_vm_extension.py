@@ -24,7 +24,8 @@ def receiver_edits(ctx, call, path: str):
 
 
 class ExecInVmExtension(Rule):
-    """
+    """`backend.execInVMExtension(str)` moves to `extension.vm.cli.exec(cmd, args)`
+
     ## What it does
     Rewrites `backend.execInVMExtension(command)` to `extension.vm.cli.exec(cmd, [args])`,
     splitting the command string exactly as the shell did.
@@ -66,11 +67,9 @@ class ExecInVmExtension(Rule):
 
     code = "DD201"
     name = "exec-in-vm-extension"
-    summary = "`backend.execInVMExtension(str)` moves to `extension.vm.cli.exec(cmd, args)`"
     fixable = "sometimes"
     methods = frozenset({"execInVMExtension"})
     emits = JS_COMMAND_CODES
-    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
 
     def on_match(self, ctx, captures):
         call = backend_call(ctx, captures["call"][0])

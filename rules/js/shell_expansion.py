@@ -7,7 +7,8 @@ from migrator.migration.execs import EXPANSION
 
 
 class ShellExpansion(Rule):
-    """
+    """a command string relies on shell expansion ($VAR, ~, globs) that v1 exec does not do
+
     ## What it does
     Reports command strings that rely on shell expansion outside quotes: `$VAR`, `${VAR}`,
     `~`, globs (`*`, `?`, `[...]`), brace expansion and leading `VAR=value` assignments.
@@ -41,9 +42,7 @@ class ShellExpansion(Rule):
     code = EXPANSION.code
     name = EXPANSION.name
     # Reported by the exec rules, which run whenever this code is selected.
-    summary = "a command string relies on shell expansion ($VAR, ~, globs) that v1 exec does not do"
     fixable = "unsafe"
-    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
 
     valid = (
         Valid("await ddClient.extension.vm?.cli.exec('sh', ['-c', 'ls $HOME/*.log']);\n"),

@@ -8,16 +8,12 @@ from migrator.js.access import arguments_of, backend_call
 from migrator.js.execs import member_path
 from migrator.js.resolve import Kind
 from migrator.js.stream import callback_edits
-from migrator.migration.execs import HOST, VM
+from migrator.migration.table import MEMBERS
 from migrator.rules.js.exec_in_vm_extension import receiver_edits
-
-RETURN_NOTE = "; the call now returns an `ExecProcess` (with `close()`) instead of `void`"
 
 
 class _Spawn(Rule):
     method = ""
-    target = ""
-    replacement = ""
     fixable = "sometimes"
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
 
@@ -25,6 +21,7 @@ class _Spawn(Rule):
         super().__init_subclass__(**kwargs)
         if cls.method:
             cls.methods = frozenset({cls.method})
+            cls.entry = MEMBERS[cls.method]
 
     def receiver(self, ctx, call_node):
         """(edits for the callee, reason) or None when the receiver is not the client's."""
@@ -36,7 +33,7 @@ class _Spawn(Rule):
         if found is None:
             return
         edits, reason = found
-        message = f"`{self.method}()` is deprecated; use `{self.replacement}(cmd, args, {{ stream }})`{RETURN_NOTE}"
+        message = f"`{self.method}()` is deprecated; use `{self.entry.v1}(cmd, args, {{ stream }})`; {self.entry.result}"
         args = arguments_of(call)
         if not reason and len(args) != 3:
             reason = "expected a command, its arguments and a callback"
@@ -56,7 +53,7 @@ class _BackendSpawn(_Spawn):
         call = backend_call(ctx, call_node)
         if call is None:
             return None
-        return receiver_edits(ctx, call, member_path(ctx, self.target))
+        return receiver_edits(ctx, call, member_path(ctx, self.entry.runs))
 
 
 class _ClientSpawn(_Spawn):
@@ -65,7 +62,7 @@ class _ClientSpawn(_Spawn):
         if ctx.resolver.kind(callee.child_by_field_name("object")) is not Kind.CLIENT:
             return None
         method = callee.child_by_field_name("property")
-        return [Edit(method.start_byte, method.end_byte, member_path(ctx, self.target))], None
+        return [Edit(method.start_byte, method.end_byte, member_path(ctx, self.entry.runs))], None
 
 
 _SHARED_DOC = """
@@ -87,7 +84,8 @@ _SHARED_DOC = """
 
 
 class SpawnInVmExtension(_BackendSpawn):
-    __doc__ = """
+    __doc__ = """`backend.spawnInVMExtension(cmd, args, cb)` moves to `extension.vm.cli.exec(cmd, args, { stream })`
+
     ## What it does
     Rewrites `backend.spawnInVMExtension(cmd, args, callback)` to
     `extension.vm.cli.exec(cmd, args, { stream: { onOutput, onError, onClose } })`.
@@ -116,10 +114,7 @@ class SpawnInVmExtension(_BackendSpawn):
     """
     code = "DD205"
     name = "spawn-in-vm-extension"
-    summary = "`backend.spawnInVMExtension(cmd, args, cb)` moves to `extension.vm.cli.exec(cmd, args, { stream })`"
     method = "spawnInVMExtension"
-    target = VM
-    replacement = "extension.vm.cli.exec"
 
     valid = (
         Valid("ddClient.extension.vm?.cli.exec('tail', ['-f', 'x'], { stream: { onOutput: log } });\n"),
@@ -140,7 +135,8 @@ class SpawnInVmExtension(_BackendSpawn):
 
 
 class SpawnHostCmd(_ClientSpawn):
-    __doc__ = """
+    __doc__ = """`spawnHostCmd(cmd, args, cb)` moves to `extension.host.cli.exec(cmd, args, { stream })`
+
     ## What it does
     Rewrites `ddClient.spawnHostCmd(cmd, args, callback)` to
     `extension.host.cli.exec(cmd, args, { stream: { onOutput, onError, onClose } })`.
@@ -174,10 +170,7 @@ class SpawnHostCmd(_ClientSpawn):
     """
     code = "DD206"
     name = "spawn-host-cmd"
-    summary = "`spawnHostCmd(cmd, args, cb)` moves to `extension.host.cli.exec(cmd, args, { stream })`"
     method = "spawnHostCmd"
-    target = HOST
-    replacement = "extension.host.cli.exec"
 
     valid = (
         Valid("ddClient.extension.host?.cli.exec('kubectl', [], { stream: { onOutput: log } });\n"),
@@ -224,7 +217,8 @@ class SpawnHostCmd(_ClientSpawn):
 
 
 class SpawnDockerCmd(_ClientSpawn):
-    __doc__ = """
+    __doc__ = """`spawnDockerCmd(cmd, args, cb)` moves to `docker.cli.exec(cmd, args, { stream })`
+
     ## What it does
     Rewrites `ddClient.spawnDockerCmd(cmd, args, callback)` to
     `docker.cli.exec(cmd, args, { stream: { onOutput, onError, onClose } })`.
@@ -253,10 +247,7 @@ class SpawnDockerCmd(_ClientSpawn):
     """
     code = "DD207"
     name = "spawn-docker-cmd"
-    summary = "`spawnDockerCmd(cmd, args, cb)` moves to `docker.cli.exec(cmd, args, { stream })`"
     method = "spawnDockerCmd"
-    target = "docker"
-    replacement = "docker.cli.exec"
 
     valid = (
         Valid("ddClient.docker.cli.exec('logs', ['-f', id], { stream: { onOutput: log } });\n"),

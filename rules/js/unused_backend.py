@@ -8,7 +8,8 @@ from migrator.js.resolve import Kind
 
 
 class UnusedBackend(Rule):
-    """
+    """an unused variable still extracts the deprecated `backend`
+
     ## What it does
     Removes a declaration that extracts the deprecated `backend` from the client
     (`const { backend } = ddClient`, `const b = ddClient.backend`) when nothing uses it any
@@ -39,7 +40,6 @@ class UnusedBackend(Rule):
 
     code = "DD102"
     name = "unused-backend"
-    summary = "an unused variable still extracts the deprecated `backend`"
     fixable = "safe"
     query = """
     (variable_declarator) @declarator

@@ -22,7 +22,8 @@ def _v1_name(table, name: str) -> str | None:
 
 
 class V0Types(Rule):
-    """
+    """TypeScript uses of the deprecated v0 types move to their v1 types
+
     ## What it does
     Moves TypeScript type imports and annotations off the deprecated v0 types:
     `BackendV0` becomes `v1.HttpService`, `ExecResultV0` becomes `v1.ExecResult`,
@@ -63,11 +64,9 @@ class V0Types(Rule):
 
     code = "DD305"
     name = "v0-types"
-    summary = "TypeScript uses of the deprecated v0 types move to their v1 types"
     fixable = "safe"
     languages = frozenset({"typescript", "tsx"})
     literals = (b"extension-api-client-types",)
-    url = "https://docs.docker.com/reference/api/extensions-sdk/"
 
     def check(self, ctx):
         plan = _Plan(ctx)

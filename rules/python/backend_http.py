@@ -9,18 +9,17 @@ cst_metadata = LazyModule("libcst.metadata")
 
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Valid
-from migrator.migration.table import HTTP_METHODS
+from migrator.migration.table import HTTP_METHODS, SERVICE
 from migrator.python.index import Kind, members, receiver_edits, via_note
 from migrator.python.rule import PythonRule
-
-SERVICE = "extension.vm.service"
 
 PY = "example.py"
 _IMPORT = "from migrator.shim import DockerDesktopClient\n"
 
 
 class PythonBackendHttp(PythonRule):
-    """
+    """Python: `client.backend` HTTP calls move to `client.extension.vm.service`
+
     ## What it does
     Finds HTTP calls to the extension's backend made through the deprecated `backend` object of
     the Python client in `migrator.shim` (`get`, `post`, `put`, `patch`, `delete`, `head` and
@@ -70,9 +69,7 @@ class PythonBackendHttp(PythonRule):
 
     code = "DD501"
     name = "python-backend-http"
-    summary = "Python: `client.backend` HTTP calls move to `client.extension.vm.service`"
     fixable = "safe"
-    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
 
     def check_module(self, ctx, index):
         for member in members(index, HTTP_METHODS, Kind.BACKEND, calls_only=False):

@@ -11,7 +11,8 @@ _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDeskto
 
 
 class PythonChainedShellCommand(PythonRule):
-    """
+    """Python: a shim exec command string uses shell syntax that v1 exec (no shell) would pass literally
+
     ## What it does
     Reports command strings given to the shim's deprecated exec calls
     (`execInVMExtension`, `execInContainer`, `execHostCmd`, `execDockerCmd` and their
@@ -55,9 +56,7 @@ class PythonChainedShellCommand(PythonRule):
     code = PYTHON_CHAINED.code
     name = PYTHON_CHAINED.name
     # Reported by the exec rules, which run whenever this code is selected.
-    summary = "Python: a shim exec command string uses shell syntax that v1 exec (no shell) would pass literally"
     fixable = "unsafe"
-    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
 
     valid = (
         Valid(_SETUP + "client.extension.vm.cli.exec('sh', ['-c', 'ps aux | grep nginx'])\n", filename=PY),

@@ -12,29 +12,17 @@ from migrator.migration.execs import (
     VM,
     Outcome,
 )
-from migrator.migration.table import EXEC_PATHS
+from migrator.migration.table import python_names
 from migrator.python.commands import plan_docker, plan_exec
 from migrator.python.index import (
-    Kind,
     bind_arguments,
-    members,
     receiver_edits,
+    table_members,
     via_note,
 )
 from migrator.python.rule import PythonRule
 
-# method -> (what it is called on, where it runs)
-CALLS = {
-    "execInVMExtension": (Kind.BACKEND, VM),
-    "exec_in_vm_extension": (Kind.BACKEND, VM),
-    "execInContainer": (Kind.BACKEND, CONTAINER),
-    "exec_in_container": (Kind.BACKEND, CONTAINER),
-    "execHostCmd": (Kind.CLIENT, HOST),
-    "exec_host_cmd": (Kind.CLIENT, HOST),
-    "execDockerCmd": (Kind.CLIENT, DOCKER),
-    "exec_docker_cmd": (Kind.CLIENT, DOCKER),
-}
-PATHS = EXEC_PATHS
+CALLS = python_names("exec")  # method (either spelling) -> its v0-to-v1 table entry
 SHOWN = {VM: "extension.vm.cli.exec(cmd, args)", HOST: "extension.host.cli.exec(cmd, args)",
          CONTAINER: 'docker.cli.exec("exec", [container, cmd, *args])', DOCKER: "docker.cli.exec(cmd, [args...])"}
 PARAMETERS = {VM: ("cmd",), HOST: ("cmd",), CONTAINER: ("container", "cmd")}
@@ -44,7 +32,8 @@ _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDeskto
 
 
 class PythonExec(PythonRule):
-    """
+    """Python: single-string exec calls move to `cli.exec(cmd, args)`
+
     ## What it does
     Rewrites the shim's deprecated single-string exec calls to the v1 `cli.exec(cmd, args)`,
     splitting the command string the way the shim split it (like a POSIX shell splits plain
@@ -99,22 +88,20 @@ class PythonExec(PythonRule):
 
     code = "DD502"
     name = "python-exec"
-    summary = "Python: single-string exec calls move to `cli.exec(cmd, args)`"
     fixable = "sometimes"
     url = "https://docs.docker.com/reference/api/extensions-sdk/ExtensionCli/"
     emits = PYTHON_COMMAND_CODES
 
     def check_module(self, ctx, index):
-        for kind in (Kind.BACKEND, Kind.CLIENT):
-            for member in members(index, {m for m, (k, _) in CALLS.items() if k is kind}, kind):
-                target = CALLS[member.method.value][1]
-                message = f"`{member.shown(index)}` is deprecated; use `{SHOWN[target]}`{via_note(index, member)}"
-                receiver, reason = receiver_edits(index, member, PATHS[target])
-                plan = self._docker if target == DOCKER else self._single
-                outcome = plan(index, member.call, target, message, receiver, reason)
-                start, end = index.span(member.call)
-                yield ctx.finding_at(outcome.rule, start, end, outcome.message, edits=outcome.edits,
-                                     applicability=outcome.applicability, no_fix_reason=outcome.no_fix_reason)
+        for member, entry in table_members(index, CALLS):
+            target = entry.runs
+            message = f"`{member.shown(index)}` is deprecated; use `{SHOWN[target]}`{via_note(index, member)}"
+            receiver, reason = receiver_edits(index, member, entry.v1)
+            plan = self._docker if target == DOCKER else self._single
+            outcome = plan(index, member.call, target, message, receiver, reason)
+            start, end = index.span(member.call)
+            yield ctx.finding_at(outcome.rule, start, end, outcome.message, edits=outcome.edits,
+                                 applicability=outcome.applicability, no_fix_reason=outcome.no_fix_reason)
 
     def _single(self, index, call, target, message, receiver, reason) -> Outcome:
         names = PARAMETERS[target]

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from migrator.core.rule import Invalid, Valid
+from migrator.migration.table import family, python_path
 from migrator.python.index import Kind, members, receiver_edits
 from migrator.python.rule import PythonRule
 
-RENAMES = {"listContainers": "docker.list_containers", "listImages": "docker.list_images"}
+RENAMES = {name: python_path(entry.v1) for name, entry in family("docker-list").items()}
 
 PY = "example.py"
 _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDesktopClient.from_metadata('metadata.json')\n"
 
 
 class PythonList(PythonRule):
-    """
+    """Python: `listContainers/listImages` move to `docker.list_containers/list_images`
+
     ## What it does
     Moves `client.listContainers(options)` and `client.listImages(options)` of the Python client
     in `migrator.shim` to `client.docker.list_containers(options)` and
@@ -43,9 +45,7 @@ class PythonList(PythonRule):
 
     code = "DD504"
     name = "python-list"
-    summary = "Python: `listContainers/listImages` move to `docker.list_containers/list_images`"
     fixable = "safe"
-    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/docker/"
 
     def check_module(self, ctx, index):
         for member in members(index, RENAMES, Kind.CLIENT, calls_only=False):

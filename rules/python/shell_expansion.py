@@ -11,7 +11,8 @@ _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDeskto
 
 
 class PythonShellExpansion(PythonRule):
-    """
+    """Python: a shim exec command string relies on shell expansion ($VAR, ~, globs)
+
     ## What it does
     Reports command strings given to the shim's deprecated exec calls that rely on shell
     expansion outside quotes: `$VAR`, `${VAR}`, `~`, globs (`*`, `?`, `[...]`), brace
@@ -47,9 +48,7 @@ class PythonShellExpansion(PythonRule):
     code = PYTHON_EXPANSION.code
     name = PYTHON_EXPANSION.name
     # Reported by the exec rules, which run whenever this code is selected.
-    summary = "Python: a shim exec command string relies on shell expansion ($VAR, ~, globs)"
     fixable = "unsafe"
-    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
 
     valid = (
         Valid(_SETUP + "client.extension.vm.cli.exec('sh', ['-c', 'ls $HOME/*.log'])\n", filename=PY),

@@ -10,19 +10,11 @@ cst_metadata = LazyModule("libcst.metadata")
 from migrator.core.model import Applicability, Edit
 from migrator.core.rule import Invalid, Valid
 from migrator.migration.spawn import member_callback_note
-from migrator.migration.table import DOCKER, EXEC_PATHS, HOST, VM
-from migrator.python.index import Kind, bind_arguments, members, receiver_edits, via_note
+from migrator.migration.table import python_names
+from migrator.python.index import bind_arguments, receiver_edits, table_members, via_note
 from migrator.python.rule import PythonRule
 
-# method -> (what it is called on, the v1 call)
-CALLS = {
-    "spawnInVMExtension": (Kind.BACKEND, EXEC_PATHS[VM]),
-    "spawn_in_vm_extension": (Kind.BACKEND, EXEC_PATHS[VM]),
-    "spawnHostCmd": (Kind.CLIENT, EXEC_PATHS[HOST]),
-    "spawn_host_cmd": (Kind.CLIENT, EXEC_PATHS[HOST]),
-    "spawnDockerCmd": (Kind.CLIENT, EXEC_PATHS[DOCKER]),
-    "spawn_docker_cmd": (Kind.CLIENT, EXEC_PATHS[DOCKER]),
-}
+CALLS = python_names("spawn")  # method (either spelling) -> its v0-to-v1 table entry
 CALLBACK_NAMES = ("handle_output", "handle_exec_output", "on_spawn_output",
                   *(f"handle_output_{n}" for n in range(2, 100)))
 def _loops():
@@ -37,7 +29,8 @@ _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDeskto
 
 
 class PythonSpawn(PythonRule):
-    """
+    """Python: `spawn*(cmd, args, callback)` moves to `cli.exec(cmd, args, stream=...)`
+
     ## What it does
     Rewrites the shim's deprecated streaming calls to the v1 `exec` with `stream=`:
     `client.backend.spawnInVMExtension(cmd, args, callback)` (and `spawn_in_vm_extension`) to
@@ -92,28 +85,25 @@ class PythonSpawn(PythonRule):
 
     code = "DD503"
     name = "python-spawn"
-    summary = "Python: `spawn*(cmd, args, callback)` moves to `cli.exec(cmd, args, stream=...)`"
     fixable = "sometimes"
-    url = "https://docs.docker.com/reference/api/extensions-sdk/ExtensionCli/"
 
     def check_module(self, ctx, index):
         taken: set[str] = set()  # names given to hoisted callbacks in this pass: each its own
-        for kind in (Kind.BACKEND, Kind.CLIENT):
-            for member in members(index, {m for m, (k, _) in CALLS.items() if k is kind}, kind):
-                path = CALLS[member.method.value][1]
-                message = f"`{member.shown(index)}` is deprecated; use `{path}(cmd, args, stream=...)`{via_note(index, member)}"
-                edits, reason = receiver_edits(index, member, path)
-                applicability = Applicability.SAFE
-                bound = bind_arguments(member.call, ("cmd", "args", "callback"))
-                if not reason and (bound is None or len(bound) != 3):
-                    reason = "expected a command, its arguments and a callback"
-                if not reason:
-                    stream, applicability, note, reason = callback_edits(index, member.call, bound["callback"], taken)
-                    edits = edits + stream
-                    message += f" ({note})" if note else ""
-                start, end = index.span(member.call)
-                yield ctx.finding_at(self, start, end, message, edits=() if reason else edits,
-                                     applicability=applicability, no_fix_reason=reason)
+        for member, entry in table_members(index, CALLS):
+            path = entry.v1
+            message = f"`{member.shown(index)}` is deprecated; use `{path}(cmd, args, stream=...)`{via_note(index, member)}"
+            edits, reason = receiver_edits(index, member, path)
+            applicability = Applicability.SAFE
+            bound = bind_arguments(member.call, ("cmd", "args", "callback"))
+            if not reason and (bound is None or len(bound) != 3):
+                reason = "expected a command, its arguments and a callback"
+            if not reason:
+                stream, applicability, note, reason = callback_edits(index, member.call, bound["callback"], taken)
+                edits = edits + stream
+                message += f" ({note})" if note else ""
+            start, end = index.span(member.call)
+            yield ctx.finding_at(self, start, end, message, edits=() if reason else edits,
+                                 applicability=applicability, no_fix_reason=reason)
 
     valid = (
         Valid(_SETUP + "client.extension.host.cli.exec('kubectl', [], stream={'on_output': print})\n", filename=PY),

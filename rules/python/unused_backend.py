@@ -17,7 +17,8 @@ _SETUP = "from migrator.shim import DockerDesktopClient\n\nclient = DockerDeskto
 
 
 class PythonUnusedBackend(PythonRule):
-    """
+    """Python: an unused variable still holds the shim's deprecated `backend`
+
     ## What it does
     Removes an assignment, inside a function, of the shim's deprecated backend to a variable
     (`backend = client.backend`) when nothing reads the variable any more, typically after
@@ -52,9 +53,7 @@ class PythonUnusedBackend(PythonRule):
 
     code = "DD505"
     name = "python-unused-backend"
-    summary = "Python: an unused variable still holds the shim's deprecated `backend`"
     fixable = "safe"
-    url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
 
     def check_module(self, ctx, index):
         for node in index.nodes:
