@@ -63,3 +63,18 @@ def test_source_checkout_imports_the_catalogue_as_installed(tmp_path):
     path, count = proc.stdout.decode().split()
     assert Path(path).resolve() == (REPO / "rules" / "js" / "backend_http.py").resolve()
     assert int(count) >= 20
+
+
+def test_wheel_metadata_is_complete(wheel):
+    """What `pip show ddmigrate` and the package index show: a license, classifiers, the README."""
+    archive = zipfile.ZipFile(wheel)
+    [metadata] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+    text = archive.read(metadata).decode()
+    headers, _, body = text.partition("\n\n")
+    assert "License-Expression: MIT" in headers
+    assert "Classifier: Intended Audience :: Developers" in headers
+    assert "Keywords: " in headers
+    assert "Description-Content-Type: text/markdown" in headers
+    assert "## Quickstart" in body or "Quickstart" in body
+    [license_file] = [n for n in archive.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+    assert archive.read(license_file).decode().startswith("MIT License")
