@@ -59,7 +59,16 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 
 def _color() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    """Colour on a terminal; `NO_COLOR` (any value) turns it off, a non-empty `FORCE_COLOR`
+    turns it on elsewhere too (https://no-color.org, https://force-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.color = True  # else click.echo strips the styles from a pipe
+        return True
+    return sys.stdout.isatty()
 
 
 def common_options(func):
@@ -80,10 +89,53 @@ def common_options(func):
                         help="Rule names or codes to skip (comma-separated or repeated).")(func)
     func = click.option("--select", multiple=True, metavar="RULES",
                         help="Only run these rules: names, codes or code prefixes such as DD1.")(func)
-    func = click.option("--format", "output_format", type=click.Choice(REPORT_FORMATS), default="text",
-                        show_default=True, help="Output format.")(func)
+    func = click.option("-o", "--output-file", type=click.Path(dir_okay=False), metavar="FILE", expose_value=False,
+                        callback=_output_file, help="Write the report to FILE instead of standard output.")(func)
+    func = click.option("--format", "--output-format", "output_format", type=click.Choice(REPORT_FORMATS),
+                        default="text", show_default=True, help="Output format.")(func)
     func = click.argument("paths", nargs=-1, type=click.Path())(func)
     return func
+
+
+class _Output:
+    """``-o FILE``: standard output goes to a temporary file beside FILE, renamed over it when
+    the command ends, so FILE is never left half written."""
+
+    def __init__(self, path: str) -> None:
+        import tempfile
+
+        folder = os.path.dirname(os.path.abspath(path))
+        try:
+            fd, self.temporary = tempfile.mkstemp(prefix=".ddmigrate-output-", dir=folder)
+        except OSError as exc:
+            raise click.BadParameter(f"{path}: cannot be written: {exc.strerror or exc}",
+                                     param_hint="'-o' / '--output-file'") from None
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.temporary, 0o666 & ~umask)  # as a plain `open()` would have made it
+        self.path, self.saved = path, sys.stdout
+        sys.stdout = self.handle = open(fd, "w", encoding="utf-8", newline="")
+
+    def close(self) -> None:
+        sys.stdout = self.saved
+        self.handle.close()
+        try:
+            os.replace(self.temporary, self.path)
+        except OSError as exc:
+            os.unlink(self.temporary)
+            click.echo(f"error: {self.path}: cannot be written: {exc.strerror or exc}", err=True)
+            raise click.exceptions.Exit(EXIT_ERROR) from None
+
+
+def _output_file(ctx, param, value):
+    if value:
+        ctx.call_on_close(_Output(value).close)
+    return value
+
+
+def _exit_zero(ctx, param, value):
+    ctx.meta["ddmigrate.exit_zero"] = value
+    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,10 +147,19 @@ def main() -> None:
 @main.command()
 @common_options
 @click.option("--unsafe-fixes", is_flag=True, help="Count unsafe fixes as available in the summary.")
-def check(paths, output_format, select, ignore, stdin_filename, config_path, isolated, no_cache, quiet,
+@click.option("--exit-zero", is_flag=True, expose_value=False, callback=_exit_zero,
+              help="Exit 0 even when findings remain (input and usage errors still exit 2).")
+@click.option("--fix", "apply_fixes", is_flag=True, help="Apply fixes, as `ddmigrate fix` does.")
+@click.pass_context
+def check(ctx, apply_fixes, paths, output_format, select, ignore, stdin_filename, config_path, isolated, no_cache, quiet,
           verbose, statistics, report_unused_ignores, jobs, unsafe_fixes):
     """Report deprecated API uses in PATHS (files or folders; default: the current folder)."""
     from migrator.core.runner import Options
+
+    if apply_fixes:
+        # `check --fix` as ruff has it: the same run as `fix`, with the options both know.
+        shared = {p.name for p in fix.params}
+        return ctx.invoke(fix, **{k: v for k, v in ctx.params.items() if k in shared})
 
     settings = Settings(paths, select, ignore, config_path, isolated, report_unused_ignores, unsafe_fixes)
     options = Options(cache=settings.cache(not no_cache, "check"), path_rules=settings.path_rules, jobs=jobs)
@@ -304,4 +365,6 @@ def unified_diff(path: str, before: bytes, after: bytes) -> str:
 def _exit_code(result, found: bool) -> int:
     if result.errors:
         return EXIT_ERROR
+    if found and click.get_current_context().meta.get("ddmigrate.exit_zero"):
+        return EXIT_CLEAN
     return EXIT_FINDINGS if found else EXIT_CLEAN

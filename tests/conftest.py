@@ -10,7 +10,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def run_cli(*args, cwd=None, input=None, env=None):
     """Run the real command in a subprocess, as users and CI do."""
-    full_env = dict(os.environ, NO_COLOR="1", **(env or {}))
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "migrator", *map(str, args)],
         cwd=cwd, input=input, capture_output=True, env=full_env, timeout=120,

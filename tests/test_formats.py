@@ -188,6 +188,22 @@ def test_sarif_render(tree):
     validate_sarif(text, tree)
 
 
+def test_sarif_fingerprints_survive_moved_lines_and_tell_twins_apart(tree):
+    def fingerprints():
+        log = json.loads(sarif.render(real_run()))
+        return [(r["ruleId"], r["partialFingerprints"][sarif.FINGERPRINT]) for r in log["runs"][0]["results"]]
+
+    before = fingerprints()
+    assert len({f for _, f in before}) == len(before)  # every finding its own
+    app = tree / "src" / "app.ts"
+    app.write_bytes(BOM + b"// two new lines\n\n" + app.read_bytes()[len(BOM):])
+    assert fingerprints() == before
+    # An identical second call is a new finding, the first keeps its fingerprint.
+    app.write_bytes(app.read_bytes() + b'window.ddClient.toastSuccess("done \xf0\x9f\x98\x80");\n')
+    after = fingerprints()
+    assert set(before) < set(after) and len(after) == len(before) + 1
+
+
 def test_sarif_render_without_sources_uses_the_result_bytes(tree):
     result = real_run()
     assert sarif.render(result) == sarif.render(result, sources=sources_of(result))

@@ -44,10 +44,14 @@ def find(start: str) -> str | None:
 
 
 def _has_section(path: str) -> bool:
+    """Whether a pyproject.toml configures ddmigrate. One that is not valid TOML counts, so
+    that ``load`` reports it (naming the file) instead of the run silently ignoring it."""
     try:
         with open(path, "rb") as handle:
             return "ddmigrate" in tomllib.load(handle).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError):
+    except tomllib.TOMLDecodeError:
+        return True
+    except OSError:
         return False
 
 

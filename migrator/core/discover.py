@@ -12,6 +12,9 @@ from migrator.core.model import FileError
 # Folders that hold generated or third-party code, never the extension's own sources.
 SKIPPED_DIRS = frozenset({
     "node_modules", "dist", "build", ".git", ".hg", ".svn", ".ddmigrate_cache", "__pycache__",
+    # Python environments and caches: installed packages (ddmigrate's own shim among them) are
+    # not the project's code, and outside git no .gitignore says so.
+    ".venv", "venv", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
 })
 
 

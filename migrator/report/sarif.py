@@ -24,6 +24,7 @@ Decisions, so consumers know what they get:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -57,12 +58,15 @@ def build(result: RunResult, *, fixing: bool = False, sources: dict[str, bytes] 
     for file in result.files:
         raw = _file_bytes(file, sources, fixing)
         lines = _Lines(raw)
+        seen: dict[str, int] = {}
         for f in file.findings:
             if f.code not in index:
                 # A finding from outside the catalogue (say, an unused suppression): describe it too.
                 index[f.code] = len(descriptors)
                 descriptors.append(_ad_hoc_descriptor(f))
-            results.append(_result(f, index[f.code], lines))
+            data = _result(f, index[f.code], lines)
+            data["partialFingerprints"] = {FINGERPRINT: _fingerprint(f, lines, seen)}
+            results.append(data)
     notifications = [
         {
             "level": "error",
@@ -147,6 +151,24 @@ def _result(f: Finding, rule_index: int, lines: _Lines) -> dict:
     if f.fix is not None and lines.raw is not None:
         data["fixes"] = [_fix(f, lines)]
     return data
+
+
+FINGERPRINT = "ddmigrateFinding/v1"
+
+
+def _fingerprint(f: Finding, lines: _Lines, seen: dict[str, int]) -> str:
+    """Stable while the flagged code moves: the file, the rule, the flagged code with its
+    whitespace collapsed, and which occurrence of that code in the file it is (so two
+    identical calls differ). Line numbers are not part of it, so code scanning keeps
+    tracking a finding when lines are added above it."""
+    if lines.raw is not None:
+        flagged = lines.raw[lines.bom_length + f.start:lines.bom_length + f.end].decode("utf-8", errors="replace")
+    else:
+        flagged = f.message
+    key = "\0".join((f.path.replace(os.sep, "/"), f.code, " ".join(flagged.split())))
+    occurrence = seen.get(key, 0)
+    seen[key] = occurrence + 1
+    return hashlib.sha256(f"{key}\0{occurrence}".encode()).hexdigest()[:32] + f":{occurrence + 1}"
 
 
 def _fix(f: Finding, lines: _Lines) -> dict:

@@ -81,8 +81,23 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def nothing_read(result: RunResult) -> str | None:
+    """The warning for a run that read no file at all, or None."""
+    if result.files or result.errors:
+        return None
+    from migrator.core.languages import EXTENSIONS
+
+    return f"warning: no files to check (ddmigrate reads {' '.join(sorted(EXTENSIONS))})"
+
+
 def check_summary(result: RunResult, unsafe: bool) -> str:
     findings = result.findings
+    empty = nothing_read(result)
+    if empty:
+        return empty
+    if not findings and result.errors:
+        return (f"No findings in {plural(len(result.files), 'file')}, but {plural(len(result.errors), 'file')} "
+                f"could not be checked (errors above).")
     if not findings:
         return f"All checked: no findings in {plural(len(result.files), 'file')}."
     safe = sum(1 for f in findings if f.fix is not None and f.fix.applicability.value == "safe")
@@ -98,6 +113,9 @@ def check_summary(result: RunResult, unsafe: bool) -> str:
 
 
 def fix_summary(result: RunResult, mode: str) -> str:
+    empty = nothing_read(result)
+    if empty:
+        return empty
     applied = result.applied
     files = result.changed_files
     verb = {"write": "Fixed", "diff": "Would fix", "check": "Would fix"}[mode]

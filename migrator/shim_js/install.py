@@ -183,7 +183,7 @@ def _usage(path: Path) -> str:
             "  installLegacyClient();")
 
 
-@click.command("shim")
+@click.command("shim", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--out", "out", required=True, metavar="PATH",
               help="File to write (.ts/.mts/.tsx or .js/.mjs/.jsx), or an existing folder for legacy-client.<lang>.")
 @click.option("--lang", type=click.Choice(LANGS), default=None,
