@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, note, settings
+from hypothesis import HealthCheck, assume, example, given, note, settings
 from hypothesis import strategies as st
 
 from migrator.migration.shell import (
@@ -191,12 +191,26 @@ COMMANDS = st.lists(FRAGMENTS, max_size=8).map("".join)
 def _allowed_first_word_problem(problem: Problem, argv: list[str]) -> bool:
     """shlex.join leaves `NAME=x` and reserved words like `if` unquoted; at command
     position the shell reads them as an assignment or keyword, so the analyser
-    rightly reports them."""
-    return bool(argv) and problem.text == argv[0] and problem.start == 0
+    rightly reports them. Assignments can follow each other (`A= B=x cmd`): each word
+    up to the first that is not an assignment is still at command position."""
+    if not argv:
+        return False
+    if problem.text == argv[0] and problem.start == 0:
+        return True
+    assignment = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+    leading = 0
+    while leading < len(argv) and assignment.match(argv[leading]) and " " not in argv[leading]:
+        leading += 1
+    offsets, position = [], 0
+    for word in argv:
+        offsets.append(position)
+        position += len(shlex.quote(word)) + 1
+    return any(problem.start == offsets[i] and problem.text == argv[i] for i in range(min(leading + 1, len(argv))))
 
 
 @settings(max_examples=200, deadline=None)
 @given(ARGV)
+@example(["A=", "A="])  # two assignments: both at command position
 def test_shlex_join_round_trips(argv):
     analysis = analyse_string(shlex.join(argv))
     assert _texts(analysis) == argv
