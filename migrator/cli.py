@@ -138,6 +138,105 @@ def _exit_zero(ctx, param, value):
     return value
 
 
+def _report_file(ctx, param, value):
+    """``fix --report FILE``: a FILE that cannot be written stops the run before any source is fixed."""
+    if value:
+        folder = os.path.dirname(os.path.abspath(value))
+        if not os.path.isdir(folder):
+            raise click.BadParameter(f"{value}: cannot be written: the folder {folder} does not exist")
+        if not os.access(folder, os.W_OK):
+            raise click.BadParameter(f"{value}: cannot be written: the folder {folder} is not writable")
+    return value
+
+
+def _write_report(path: str, content: str) -> str | None:
+    """Write ``content`` to ``path`` through a temporary file in the same folder, renamed into
+    place, so ``path`` is never half written; the reason on failure, else None."""
+    import tempfile
+
+    temporary = None
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=".ddmigrate-report-", dir=os.path.dirname(os.path.abspath(path)))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as a plain `open()` would have made it
+        with open(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(content)
+        os.replace(temporary, path)
+    except OSError as exc:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
+        return exc.strerror or str(exc)
+    return None
+
+
+def suppression_options(func):
+    """Bulk suppressions (migrator.core.suppressions): the options `check` and `fix` share."""
+    func = click.option("--no-suppressions", is_flag=True,
+                        help="Ignore the bulk suppressions file (ddmigrate-suppressions.json).")(func)
+    func = click.option("--suppressions-location", type=click.Path(dir_okay=False), metavar="FILE",
+                        help="The bulk suppressions file (default: ddmigrate-suppressions.json at the project root).")(func)
+    return func
+
+
+class _Bulk:
+    """The bulk suppressions file of a run, read before the run so that a broken one stops it."""
+
+    def __init__(self, settings, location, disabled, *, suppress_all=False, prune=False) -> None:
+        from migrator.core import suppressions
+
+        if disabled and (suppress_all or prune):
+            raise click.UsageError("--no-suppressions cannot be combined with --suppress-all or --prune-suppressions")
+        if suppress_all and prune:
+            raise click.UsageError("--suppress-all and --prune-suppressions cannot be combined")
+        self.module, self.root, self.disabled = suppressions, settings.root, disabled
+        self.suppress_all, self.prune, self.suppressed = suppress_all, prune, 0
+        catalogue = settings.catalogue
+        self.active = {r.name for r in catalogue.rules} | ({"unused-ignore"} if catalogue.report_unused_ignores else set())
+        self.path = location or suppressions.default_path(settings.root)
+        shown = os.path.relpath(self.path)
+        self.shown = shown if not shown.startswith("..") else self.path
+        self.counts = {}
+        if not disabled:
+            try:
+                self.counts = suppressions.load(self.path)
+            except suppressions.SuppressionsError as exc:
+                raise click.UsageError(str(exc)) from None
+
+    def apply(self, result) -> str | None:
+        """Update the file if asked to, drop the suppressed findings from ``result``; what to say about it."""
+        if self.disabled:
+            return None
+        from migrator.report.text import plural
+
+        bulk, note = self.module, None
+        if self.suppress_all or self.prune:
+            found = bulk.current(result, self.root)
+            before = bulk.total(self.counts)
+            if self.suppress_all:
+                self.counts = bulk.suppress_all(self.counts, found, self.active)
+            else:
+                self.counts = bulk.prune(self.counts, found, self.active, self.root)
+            try:
+                if self.suppress_all or os.path.exists(self.path):
+                    bulk.write(self.path, self.counts)
+            except bulk.SuppressionsError as exc:
+                click.echo(f"error: {exc}", err=True)
+                sys.exit(EXIT_ERROR)
+            if self.suppress_all:
+                files = sum(1 for r in result.files if r.findings)
+                note = (f"Suppressed {plural(len(result.findings), 'finding')} in {plural(files, 'file')}: "
+                        f"written to {self.shown}.")
+            else:
+                note = f"Pruned {plural(before - bulk.total(self.counts), 'suppression')} from {self.shown}."
+        self.suppressed = bulk.apply(result, self.counts, self.root)
+        result.suppressed = self.suppressed
+        if self.suppressed:
+            line = f"{plural(self.suppressed, 'finding')} suppressed by {self.shown}."
+            note = f"{note}\n{line}" if note else line
+        return note
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="ddmigrate")
 def main() -> None:
@@ -150,24 +249,40 @@ def main() -> None:
 @click.option("--exit-zero", is_flag=True, expose_value=False, callback=_exit_zero,
               help="Exit 0 even when findings remain (input and usage errors still exit 2).")
 @click.option("--fix", "apply_fixes", is_flag=True, help="Apply fixes, as `ddmigrate fix` does.")
+@click.option("--show-fixes", is_flag=True, help="List the fixed findings at the end (none without --fix).")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply the configured exclude/extend-exclude to files named on the command line too.")
+@suppression_options
+@click.option("--suppress-all", is_flag=True,
+              help="Record every current finding in the bulk suppressions file; exit 0.")
+@click.option("--prune-suppressions", is_flag=True,
+              help="Remove from the bulk suppressions file what no finding needs any more.")
 @click.pass_context
 def check(ctx, apply_fixes, paths, output_format, select, ignore, stdin_filename, config_path, isolated, no_cache, quiet,
-          verbose, statistics, report_unused_ignores, jobs, unsafe_fixes):
+          verbose, statistics, report_unused_ignores, jobs, unsafe_fixes, show_fixes=False, force_exclude=False,
+          no_suppressions=False, suppressions_location=None, suppress_all=False, prune_suppressions=False):
     """Report deprecated API uses in PATHS (files or folders; default: the current folder)."""
     from migrator.core.runner import Options
 
     if apply_fixes:
         # `check --fix` as ruff has it: the same run as `fix`, with the options both know.
         shared = {p.name for p in fix.params}
+        if suppress_all or prune_suppressions:
+            raise click.UsageError("--suppress-all and --prune-suppressions do not go with --fix: run `ddmigrate fix` first")
         return ctx.invoke(fix, **{k: v for k, v in ctx.params.items() if k in shared})
 
     settings = Settings(paths, select, ignore, config_path, isolated, report_unused_ignores, unsafe_fixes)
-    options = Options(cache=settings.cache(not no_cache, "check"), path_rules=settings.path_rules, jobs=jobs)
+    bulk = _Bulk(settings, suppressions_location, no_suppressions, suppress_all=suppress_all, prune=prune_suppressions)
+    options = Options(cache=settings.cache(not no_cache, "check"), path_rules=settings.path_rules, jobs=jobs,
+                      force_exclude=force_exclude)
     result, sources = _run(paths, settings, options, stdin_filename, quiet, verbose)
+    bulk_note = bulk.apply(result)
     if output_format != "text":
         rendered = _render(output_format, result, sources, fixing=False)
         if rendered:
             click.echo(rendered)
+        if bulk_note and (suppress_all or prune_suppressions) and not quiet:
+            click.echo(bulk_note.split("\n")[0], err=True)
     else:
         from migrator.report import text
 
@@ -179,6 +294,10 @@ def check(ctx, apply_fixes, paths, output_format, select, ignore, stdin_filename
         text.print_errors(result, color)
         if not quiet:
             click.echo(text.check_summary(result, settings.unsafe_fixes))
+            if bulk_note:
+                click.echo(bulk_note)
+        if show_fixes:
+            text.print_fixes(result, "report", color)
     sys.exit(_exit_code(result, bool(result.findings)))
 
 
@@ -187,17 +306,42 @@ def check(ctx, apply_fixes, paths, output_format, select, ignore, stdin_filename
 @click.option("--diff", "show_diff", is_flag=True, help="Print the changes as a unified diff; write nothing.")
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if anything would change.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
+@click.option("--show-fixes", is_flag=True, help="List the fixed findings at the end of the text output.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), metavar="FILE", callback=_report_file,
+              help="Also write a Markdown migration report (for a pull request) to FILE.")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply the configured exclude/extend-exclude to files named on the command line too.")
+@click.option("--allow-dirty", is_flag=True,
+              help="Also rewrite files with uncommitted changes (staged, unstaged or untracked) in git.")
+@suppression_options
 def fix(paths, output_format, select, ignore, stdin_filename, config_path, isolated, no_cache, quiet, verbose,
-        statistics, report_unused_ignores, jobs, show_diff, check_only, unsafe_fixes):
+        statistics, report_unused_ignores, jobs, show_diff, check_only, unsafe_fixes, show_fixes=False, report_path=None,
+        force_exclude=False, allow_dirty=False, no_suppressions=False, suppressions_location=None):
     """Rewrite deprecated API uses in PATHS in place (safe fixes unless --unsafe-fixes)."""
     from migrator.core.runner import Options
 
     settings = Settings(paths, select, ignore, config_path, isolated, report_unused_ignores, unsafe_fixes)
+    bulk = _Bulk(settings, suppressions_location, no_suppressions)  # for what remains; fixing is always fine
     stdin_mode = list(paths) == ["-"]
     write = not (show_diff or check_only or stdin_mode)
     options = Options(fix=True, unsafe=settings.unsafe_fixes, write=write, path_rules=settings.path_rules,
-                      cache=settings.cache(not no_cache, f"fix-{settings.unsafe_fixes}"), jobs=jobs)
-    result, sources = _run(paths, settings, options, stdin_filename, quiet, verbose)
+                      cache=settings.cache(not no_cache, f"fix-{settings.unsafe_fixes}"), jobs=jobs,
+                      force_exclude=force_exclude)
+    from migrator.core import vcs
+
+    if write and not allow_dirty:
+        options.before_write = vcs.require_clean  # raises before anything is written
+    try:
+        result, sources = _run(paths, settings, options, stdin_filename, quiet, verbose)
+    except vcs.DirtyFiles as exc:
+        from migrator.report.text import plural
+
+        click.echo(f"error: not fixing: {plural(len(exc.paths), 'file')} with uncommitted changes in git "
+                   "(commit or stash them first, or pass --allow-dirty); nothing was written:", err=True)
+        for path in exc.paths:
+            click.echo(f"  {path}", err=True)
+        sys.exit(EXIT_ERROR)
+    bulk_note = bulk.apply(result)
     mode = "diff" if show_diff else ("check" if check_only else "write")
     report_out = sys.stderr if (stdin_mode and not show_diff and not check_only) or show_diff else sys.stdout
     if stdin_mode and mode == "write":
@@ -231,7 +375,18 @@ def fix(paths, output_format, select, ignore, stdin_filename, config_path, isola
         text.print_errors(result, color)
         if not quiet:
             echo(text.fix_summary(result, mode))
+            if bulk_note:
+                echo(bulk_note)
+        if show_fixes:
+            text.print_fixes(result, mode, color, echo=echo)
     would_change = bool(result.changed_files) and mode in ("diff", "check")
+    if report_path:
+        from migrator.report import markdown
+
+        failure = _write_report(report_path, markdown.render(result, mode=mode))
+        if failure:
+            click.echo(f"error: {report_path}: cannot write the report: {failure}", err=True)
+            sys.exit(EXIT_ERROR)
     sys.exit(_exit_code(result, bool(result.findings) or would_change))
 
 
@@ -293,7 +448,7 @@ def explain(rule):
 def _run(paths, settings, options, stdin_filename, quiet=False, verbose=False):
     import time
 
-    from migrator.core.runner import FileResult, RunResult, process, run
+    from migrator.core.runner import FileResult, RunResult, process, run, skip_reason
 
     catalogue = settings.catalogue
     paths = list(paths) or ["."]
@@ -308,6 +463,11 @@ def _run(paths, settings, options, stdin_filename, quiet=False, verbose=False):
             raise click.UsageError(f"--stdin-filename {name!r} has no JavaScript, TypeScript or Python extension")
         raw = sys.stdin.buffer.read()
         result = RunResult()
+        excluded = options.force_exclude and stdin_filename and settings.path_rules is not None \
+            and settings.path_rules.excluded(stdin_filename)
+        if excluded or skip_reason(raw) is not None:  # passed through as it is, no findings
+            result.files.append(FileResult(name, [], original=raw))
+            return result, {name: raw}
         outcome = process(name, raw, catalogue, options, language=language)
         if isinstance(outcome, FileResult):
             result.files.append(outcome)
@@ -324,6 +484,11 @@ def _run(paths, settings, options, stdin_filename, quiet=False, verbose=False):
         click.echo(f"ddmigrate {__version__}: {len(result.files) + len(result.errors)} files in {elapsed:.2f} s "
                    f"({len(catalogue.rules)} rules; configuration: {where}; "
                    f"cache: {'off' if options.cache is None else options.cache.path})", err=True)
+        click.echo(f"project: {result.modules_summarised} modules summarised for their exports, "
+                   f"{result.found_through_imports} files found through their imports, "
+                   f"{result.project_seconds:.2f} s", err=True)
+        for skipped in result.skipped:
+            click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
     sources = {r.path: r.original for r in result.files}
     return result, sources
 

@@ -252,10 +252,10 @@ def test_a_crashing_worker_loses_only_its_file(tmp_path, monkeypatch):
     main = os.getpid()
     real_process = runner.process
 
-    def crashing_process(path, raw, catalogue, options, language=None):
+    def crashing_process(path, raw, catalogue, options, language=None, modules=None):
         if path == poison and os.getpid() != main:
             os._exit(1)  # forked workers inherit this module state, patch included
-        return real_process(path, raw, catalogue, options, language)
+        return real_process(path, raw, catalogue, options, language, modules)
 
     monkeypatch.setattr(runner, "process", crashing_process)
     result = runner.run([str(tmp_path)], CATALOGUE, runner.Options(fix=True, write=True, jobs=2))

@@ -103,3 +103,19 @@ def test_the_cli_walks_html_files(cli, write, tmp_path):
     assert proc.returncode == 1
     assert "ui/index.html:4:22: DD303 [navigate]" in proc.stdout.decode()
     assert "other.txt" not in proc.stdout.decode()
+
+
+def test_a_quoted_handler_may_span_lines(cli, write, tmp_path):
+    """Inside quotes a handler runs over line breaks (an unquoted value ends at the first one)."""
+    page = ('<button\n  onclick="\n    window.ddClient.toastSuccess(\'saved\');\n'
+            '    window.ddClient.openExternal(\'https://docs.docker.com\')\n  "\n'
+            '  onfocus=window.ddClient.navigateToContainers()\n>b</button>\n')
+    write({"index.html": page})
+    proc = cli("check", "index.html", cwd=tmp_path)
+    assert [line.split(" ")[0] for line in proc.stdout.decode().splitlines() if ": DD" in line] == [
+        "index.html:3:5:", "index.html:4:5:", "index.html:6:11:"]
+    assert cli("fix", "index.html", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "index.html").read_text() == page.replace(
+        "toastSuccess('saved')", "desktopUI.toast.success('saved')").replace(
+        "ddClient.openExternal(", "ddClient.host.openExternal(").replace(
+        "navigateToContainers()", "desktopUI.navigate.viewContainers()")

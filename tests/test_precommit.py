@@ -80,6 +80,9 @@ def project(tmp_path):
     files = {
         "src/app.ts": APP,
         "src/ok.js": "export const ok = 1;\n",
+        "src/mod.mts": APP,  # no identify tag: picked by the hooks' `files` pattern alone
+        "vendor/old.ts": APP,  # excluded by the configuration: pre-commit names it, --force-exclude drops it
+        ".ddmigrate.toml": 'extend-exclude = ["vendor/"]\n',
         "ui/index.html": "<!doctype html><script>window.ddClient.toastError('x')</script>\n",
         "ui/page.xhtml": "<html/>\n",  # identify tags it `html`; ddmigrate does not read it
         "binding.gyp": "{ 'targets': [] }\n",  # identify tags it `python`; ddmigrate does not read it
@@ -106,7 +109,9 @@ def test_hooks_fail_then_fix_then_pass(project, tmp_path):
     assert re.search(r"^ddmigrate \(.*\)\.+Failed$", out, re.M), out
     assert "src/app.ts:1:1: DD101 [backend-http]" in out
     assert "ui/index.html:1:24: DD302 [toast]" in out
-    assert "binding.gyp" not in out and "page.xhtml" not in out
+    assert "src/mod.mts:1:1: DD101 [backend-http]" in out
+    assert "binding.gyp" not in out and "page.xhtml" not in out and "vendor/old.ts" not in out
+    assert out.count("Found ") == 1, out  # require_serial: one process, one summary
     assert (root / "src/app.ts").read_text() == APP
 
     fix = pre_commit("try-repo", str(hooks), "ddmigrate-fix", "--all-files", cwd=root, env=env)
@@ -115,6 +120,8 @@ def test_hooks_fail_then_fix_then_pass(project, tmp_path):
     assert re.search(r"^ddmigrate fix \(.*\)\.+Failed$", out, re.M), out
     assert "files were modified by this hook" in out
     assert (root / "src/app.ts").read_text() == FIXED
+    assert (root / "src/mod.mts").read_text() == FIXED
+    assert (root / "vendor/old.ts").read_text() == APP
     assert "desktopUI.toast.error('x')" in (root / "ui/index.html").read_text()
 
     again = pre_commit("try-repo", str(hooks), "ddmigrate", "--all-files", cwd=root, env=env)
@@ -135,11 +142,12 @@ def manifest() -> list[dict]:
 def test_manifest_declares_both_hooks():
     hooks = {hook["id"]: hook for hook in manifest()}
     assert set(hooks) == {"ddmigrate", "ddmigrate-fix"}
-    assert hooks["ddmigrate"]["entry"] == "ddmigrate check"
-    assert hooks["ddmigrate-fix"]["entry"] == "ddmigrate fix"
+    assert hooks["ddmigrate"]["entry"] == "ddmigrate check --force-exclude"
+    assert hooks["ddmigrate-fix"]["entry"] == "ddmigrate fix --force-exclude --allow-dirty"
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert set(hook["types_or"]) == {"javascript", "jsx", "ts", "tsx", "html", "python"}
+        assert hook["require_serial"] is True
+        assert hook["types"] == ["file"] and not hook["types_or"]  # the `files` pattern picks
 
 
 def selected(hook: dict, path: Path) -> bool:
@@ -149,7 +157,8 @@ def selected(hook: dict, path: Path) -> bool:
     if not re.search(hook["files"], str(path)) or re.search(hook["exclude"], str(path)):
         return False
     tags = tags_from_path(str(path))
-    return bool(tags & set(hook["types_or"])) and set(hook["types"]) <= tags and not tags & set(hook["exclude_types"])
+    types_or = set(hook["types_or"])
+    return (not types_or or bool(tags & types_or)) and set(hook["types"]) <= tags and not tags & set(hook["exclude_types"])
 
 
 def test_hooks_are_given_exactly_the_files_ddmigrate_reads(tmp_path):
@@ -159,12 +168,7 @@ def test_hooks_are_given_exactly_the_files_ddmigrate_reads(tmp_path):
              | {"a.JS", "a.HTML", "wscript"})
     for name in names:
         (tmp_path / name).write_text("x\n")
-    known_gaps = {".mts", ".cts"}  # identify gives them no language tag yet
     for hook in manifest():
         for name in sorted(names):
-            ext = os.path.splitext(name)[1].lower()
-            reads = ext in EXTENSIONS
-            if ext in known_gaps:
-                assert not selected(hook, tmp_path / name)
-                continue
+            reads = os.path.splitext(name)[1].lower() in EXTENSIONS  # .mts/.cts too, which identify has no tag for
             assert selected(hook, tmp_path / name) == reads, (hook["id"], name)

@@ -81,16 +81,19 @@ def ensure_packages() -> Path:
     return target / "node_modules"
 
 
-def typecheck(files: dict[str, str], folder: Path, env: str = ENV_V1, *, legacy: bool = False) -> list[dict]:
+def typecheck(files: dict[str, str], folder: Path, env: str = ENV_V1, *, legacy: bool = False,
+              compiler_options: dict | None = None) -> list[dict]:
     """Run ``tsc --noEmit`` over ``files`` (name -> code); return the diagnostics.
 
     By default with ``--strict`` against the v1 client. ``legacy`` checks as legacy code
-    was written: against the hybrid client, without strict null checks.
+    was written: against the hybrid client, without strict null checks. ``compiler_options``
+    adds to the configuration (a fixture project's ``baseUrl`` and ``paths``).
     """
     modules = ensure_packages()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "node_modules").symlink_to(modules, target_is_directory=True)
     config = json.loads(json.dumps(TSCONFIG))
+    config["compilerOptions"].update(compiler_options or {})
     if legacy:
         env = ENV_HYBRID
         config["compilerOptions"].update(strict=False, strictNullChecks=False, noImplicitAny=False)

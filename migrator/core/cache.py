@@ -33,12 +33,16 @@ class Cache:
         self.path = os.path.join(self.folder, __version__, f"results-{digest}.json")
         self.entries: dict[str, dict] = {}
         self.stats: dict[str, list] = {}  # path -> [size, mtime_ns, content key]
+        # Module summaries of the project pass (migrator.js.project), by content and imports.
+        self.summaries: dict[str, object] = {}
+        self._summaries_used: set[str] = set()
         self.dirty = False
         try:
             with open(self.path, encoding="utf-8") as handle:
                 data = json.load(handle)
             self.entries, self.stats = data["entries"], data["stats"]
-        except (OSError, ValueError, KeyError, TypeError):
+            self.summaries = data.get("summaries", {})
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass
 
     def key_by_stat(self, path: str, stat) -> str | None:
@@ -53,8 +57,18 @@ class Cache:
 
     def put(self, path: str, stat, key: str, findings: list[Finding]) -> None:
         self.entries[key] = [_dump(f) for f in findings]
-        if stat is not None:
-            self.stats[os.path.abspath(path)] = [stat.st_size, stat.st_mtime_ns, key]
+        # Without a stat the entry is still this file's (kept when saving), but size and time
+        # never match it: it is found by content only (its findings depend on other files).
+        self.stats[os.path.abspath(path)] = [stat.st_size, stat.st_mtime_ns, key] if stat is not None else [-1, -1, key]
+        self.dirty = True
+
+    def summary(self, key: str):
+        self._summaries_used.add(key)
+        return self.summaries[key]
+
+    def put_summary(self, key: str, data) -> None:
+        self.summaries[key] = data
+        self._summaries_used.add(key)
         self.dirty = True
 
     def save(self) -> None:
@@ -67,7 +81,8 @@ class Cache:
                 with open(ignore, "w", encoding="utf-8") as handle:
                     handle.write("# Created by ddmigrate\n*\n")
             live = {entry[2] for entry in self.stats.values()}
-            data = {"entries": {k: v for k, v in self.entries.items() if k in live}, "stats": self.stats}
+            data = {"entries": {k: v for k, v in self.entries.items() if k in live}, "stats": self.stats,
+                    "summaries": {k: v for k, v in self.summaries.items() if k in self._summaries_used}}
             handle = tempfile.NamedTemporaryFile("w", dir=os.path.dirname(self.path), delete=False, suffix=".tmp")
             with handle:
                 json.dump(data, handle)

@@ -11,7 +11,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 
-KEYS = frozenset({"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "unsafe-fixes"})
+KEYS = frozenset({"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "unsafe-fixes", "markdown"})
 
 
 class ConfigError(Exception):
@@ -28,6 +28,7 @@ class Config:
     extend_exclude: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     unsafe_fixes: bool = False
+    markdown: bool = True  # false: Markdown files (.md, .mdx) are left out
 
 
 def find(start: str) -> str | None:
@@ -71,10 +72,10 @@ def load(path: str | None) -> Config:
     for key, value in data.items():
         if key not in KEYS:
             raise ConfigError(f"{path}: unknown key {key!r} (known: {', '.join(sorted(KEYS))})")
-        if key == "unsafe-fixes":
+        if key in ("unsafe-fixes", "markdown"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{path}: {key!r} must be true or false")
-            config.unsafe_fixes = value
+            setattr(config, key.replace("-", "_"), value)
         elif key == "per-file-ignores":
             if not isinstance(value, dict) or not all(_strings(v) for v in value.values()):
                 raise ConfigError(f"{path}: {key!r} must map file patterns to lists of rules")
@@ -91,7 +92,7 @@ def _strings(value) -> bool:
 
 
 def has_path_rules(config: Config) -> bool:
-    return bool(config.exclude is not None or config.extend_exclude or config.per_file_ignores)
+    return bool(config.exclude is not None or config.extend_exclude or config.per_file_ignores or not config.markdown)
 
 
 class PathRules:
@@ -102,6 +103,7 @@ class PathRules:
 
         self.root = config.root
         self.replaces_defaults = config.exclude is not None
+        self.markdown = config.markdown  # false: discovery leaves Markdown files out
         self.exclude = pathspec.GitIgnoreSpec.from_lines((config.exclude or []) + config.extend_exclude)
         self.per_file = [(pathspec.GitIgnoreSpec.from_lines([pattern]), rules)
                          for pattern, rules in config.per_file_ignores.items()]

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from migrator.core.languages import EXTENSIONS
+from migrator.core.languages import EXTENSIONS, MARKDOWN_EXTENSIONS
 from migrator.core.model import FileError
 
 # Folders that hold generated or third-party code, never the extension's own sources.
@@ -21,7 +21,7 @@ SKIPPED_DIRS = frozenset({
 @dataclass(frozen=True)
 class Candidate:
     path: str  # as shown to the user
-    explicit: bool  # named on the command line (always linted, whatever its folder)
+    explicit: bool  # named on the command line (linted whatever its folder, unless force_exclude)
 
 
 class _Ignores:
@@ -74,15 +74,25 @@ def _ancestor_ignores(folder: str) -> _Ignores:
     return ignores
 
 
-def discover(paths: list[str], extensions=frozenset(EXTENSIONS), path_rules=None) -> Iterator[Candidate | FileError]:
+def discover(paths: list[str], extensions=frozenset(EXTENSIONS), path_rules=None,
+             force_exclude: bool = False) -> Iterator[Candidate | FileError]:
     """Yield the files to lint, in a stable order, and an error for each path that cannot be read.
 
     ``path_rules`` (from the configuration) may exclude more, or replace the default skipped
-    folders with its own ``exclude`` list.
+    folders with its own ``exclude`` list. A file named in ``paths`` is always linted, unless
+    ``force_exclude`` and the configuration's ``exclude``/``extend-exclude`` patterns match it
+    (as pre-commit names every file, excluded ones too). With ``markdown = false`` in the
+    configuration, Markdown files are left out, named or not.
     """
+    markdown_off = path_rules is not None and not getattr(path_rules, "markdown", True)
+    if markdown_off:
+        extensions = frozenset(extensions) - MARKDOWN_EXTENSIONS
     for given in paths:
         if os.path.isfile(given):
-            yield Candidate(_display(given), True)
+            if markdown_off and os.path.splitext(given)[1].lower() in MARKDOWN_EXTENSIONS:
+                continue
+            if not (force_exclude and path_rules is not None and path_rules.excluded(given)):
+                yield Candidate(_display(given), True)
         elif os.path.isdir(given):
             yield from _walk(given, extensions, path_rules)
         elif os.path.islink(given):

@@ -39,10 +39,12 @@ class Catalogue:
         return Catalogue(rules, report_unused_ignores=self.report_unused_ignores)
 
     def literals(self, language: str) -> tuple[bytes, ...]:
-        language = languages.rule_language(language)
+        """The pre-filter's literals; a container (Vue, Svelte, Markdown) takes those of every
+        language its regions may be written in."""
+        wanted = languages.rule_languages(language)
         if language not in self._literals:
             self._literals[language] = tuple(sorted(
-                {lit for r in self.running if language in r.languages for lit in r.literals}))
+                {lit for r in self.running if wanted & r.languages for lit in r.literals}))
         return self._literals[language]
 
     def may_match(self, content: bytes, language: str) -> bool:
@@ -97,20 +99,24 @@ def count_errors(tree) -> int:
 
 
 def verified(old_tree, new_tree) -> bool:
-    """A fixed text is kept only if it parses with no more errors than before (and, in HTML,
-    every script and handler is still where it was: a fix must not change the page's shape)."""
-    if hasattr(old_tree, "regions") and len(old_tree.regions) != len(new_tree.regions):
-        return False
+    """A fixed text is kept only if it parses with no more errors than before (and, in a file
+    of regions (HTML, Vue, Svelte, Markdown), every script, handler, expression and fence is
+    still there, in order, each with no more errors than before: a fix must not change the
+    file's shape)."""
+    if hasattr(old_tree, "regions"):
+        if [(r.kind, r.language) for r, _, _ in old_tree.regions] != [(r.kind, r.language) for r, _, _ in new_tree.regions]:
+            return False
+        return all(count_errors(new) <= count_errors(old) for (_, _, old), (_, _, new) in zip(old_tree.regions, new_tree.regions))
     return count_errors(new_tree) <= count_errors(old_tree)
 
 
 def lint(source: SourceFile, catalogue: Catalogue, tree=None) -> list[Finding]:
     """Every finding of every selected rule in one source, in source order."""
-    if not catalogue.may_match(source.content, source.language):
-        return []
+    if not source.modules and not catalogue.may_match(source.content, source.language):
+        return []  # (a file that imports the client from another module has no literal to show)
     tree = tree or parse(source)
-    if source.language == "html":
-        findings = _lint_html(source, catalogue, tree)
+    if languages.is_container(source.language):
+        findings = _lint_regions(source, catalogue, tree)
     else:
         findings = _run_rules(context_for(source, tree), catalogue, source.language)
     # A rule may report under another rule's name (an exec call whose command is chained is
@@ -156,17 +162,17 @@ def _run_rules(ctx: Context, catalogue: Catalogue, language: str) -> list[Findin
     return findings
 
 
-def _lint_html(source: SourceFile, catalogue: Catalogue, tree) -> list[Finding]:
-    """Run the JavaScript rules over each script and event handler of an HTML file."""
+def _lint_regions(source: SourceFile, catalogue: Catalogue, tree) -> list[Finding]:
+    """Run the rules of each region's language over each script, event handler, template
+    expression or code fence of an HTML, Vue, Svelte or Markdown file."""
+    from migrator.js.context import JsContext
     from migrator.js.html import fix_conflict
 
     findings: list[Finding] = []
     for region, masked, js_tree in tree.regions:
-        view = SourceFile(path=source.path, language="javascript", raw=masked)
-        from migrator.js.context import JsContext
-
+        view = SourceFile(path=source.path, language=region.language, raw=masked, modules=source.modules)
         ctx = JsContext(view, js_tree, quote_avoid=region.quote)
-        for finding in _run_rules(ctx, catalogue, "javascript"):
+        for finding in _run_rules(ctx, catalogue, region.language):
             reason = fix_conflict(region, finding.fix.edits) if finding.fix is not None else None
             if reason:
                 finding.fix, finding.no_fix_reason = None, reason
@@ -231,7 +237,7 @@ def _fix_pass(source: SourceFile, catalogue: Catalogue, unsafe: bool, blocked: d
     result = FixResult(source=source)
     dropped: dict[tuple, str] = {}
     current = source
-    tree = parse(current) if catalogue.may_match(current.content, current.language) else None
+    tree = parse(current) if current.modules or catalogue.may_match(current.content, current.language) else None
 
     def candidates_of(findings):
         return [f for f in findings if applicable(f, unsafe) and f.code not in blocked

@@ -17,19 +17,34 @@ EXTENSIONS = {
     ".py": "python",
     ".html": "html",
     ".htm": "html",
+    ".vue": "vue",
+    ".svelte": "svelte",
+    ".md": "markdown",
+    ".mdx": "markdown",
 }
+MARKDOWN_EXTENSIONS = frozenset({".md", ".mdx"})  # left out when the configuration says `markdown = false`
 
 LANGUAGES = ("javascript", "typescript", "tsx")  # read with tree-sitter
-ALL_LANGUAGES = LANGUAGES + ("python", "html")  # Python is read with LibCST
+# Files that hold JavaScript, TypeScript or TSX in regions (scripts, handlers, template
+# expressions, code fences), each region parsed on its own with one of LANGUAGES.
+CONTAINERS = ("html", "vue", "svelte", "markdown")
+ALL_LANGUAGES = LANGUAGES + ("python",) + CONTAINERS  # Python is read with LibCST
 
 
 def uses_tree_sitter(language: str) -> bool:
     return language in LANGUAGES
 
 
-def rule_language(language: str) -> str:
-    """The language whose rules apply: HTML files hold JavaScript."""
-    return "javascript" if language == "html" else language
+def is_container(language: str) -> bool:
+    return language in CONTAINERS
+
+
+def rule_languages(language: str) -> frozenset[str]:
+    """The languages whose rules may apply to a file: HTML holds JavaScript; Vue, Svelte and
+    Markdown any of the three."""
+    if language == "html":
+        return frozenset({"javascript"})
+    return frozenset(LANGUAGES) if language in CONTAINERS else frozenset({language})
 
 
 def language_for_path(path: str) -> str | None:
@@ -98,4 +113,12 @@ def parse(language: str, content: bytes):
         from migrator.js import html
 
         return html.parse(content)
+    if language in ("vue", "svelte"):
+        from migrator.js import components
+
+        return components.parse(language, content)
+    if language == "markdown":
+        from migrator.js import markdown
+
+        return markdown.parse(content)
     return parser(language).parse(content)

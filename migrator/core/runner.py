@@ -25,10 +25,35 @@ class FileResult:
     written: bool = False
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A file that was read but deliberately neither checked nor fixed, and why."""
+
+    path: str
+    reason: str
+
+
+SHIM_REASON = "written by `ddmigrate shim` (it has the @ddmigrate-shim header); never checked or fixed"
+
+
+def skip_reason(raw: bytes) -> str | None:
+    """Why a file with these bytes is skipped, or None. Only its first few hundred bytes are looked at."""
+    from migrator.shim_js.marker import is_shim
+
+    return SHIM_REASON if is_shim(raw) else None
+
+
 @dataclass
 class RunResult:
     files: list[FileResult] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    # The project pass: modules parsed to summarise their exports, and files analysed only
+    # because they import the client from another module.
+    modules_summarised: int = 0
+    found_through_imports: int = 0
+    project_seconds: float = 0.0
+    suppressed: int = 0  # findings dropped by the bulk suppressions file (migrator.core.suppressions)
 
     @property
     def findings(self) -> list[Finding]:
@@ -53,6 +78,9 @@ class Options:
     jobs: int = 0  # worker processes; 0 chooses by the number of files to parse
     progress: object = None  # called with the number of files done since the last call
     on_start: object = None  # called with the number of files found, before any is read
+    force_exclude: bool = False  # configured exclusions apply to files named on the command line too
+    # Called with the paths fixing would write, before any is written; it raises to write nothing.
+    before_write: object = None
 
 
 # Parsing is what costs; below this many files to parse, a process pool costs more than it saves.
@@ -63,12 +91,14 @@ MAX_ANALYSED_BYTES = 1 << 20
 
 
 def process(path: str, raw: bytes, catalogue: engine.Catalogue, options: Options,
-            language: str | None = None) -> FileResult | FileError:
-    """Lint (and maybe fix) one file's bytes. Never raises for bad input: returns a FileError."""
+            language: str | None = None, modules: dict | None = None) -> FileResult | FileError:
+    """Lint (and maybe fix) one file's bytes. Never raises for bad input: returns a FileError.
+    ``modules`` is what the modules it imports export (the project pass)."""
     try:
         source = SourceFile.from_bytes(path, raw, language)
     except SourceError as exc:
         return FileError(path, str(exc))
+    source.modules = modules
     if len(raw) > MAX_ANALYSED_BYTES and catalogue.may_match(source.content, source.language):
         return FileError(path, f"is too large to analyse ({len(raw) / 2**20:.1f} MiB; the limit is "
                                f"{MAX_ANALYSED_BYTES >> 20} MiB); skipped (a bundle or generated file? "
@@ -101,6 +131,7 @@ class Pending:
     stat: object
     key: str | None  # its cache key
     catalogue: engine.Catalogue
+    modules: dict | None = None  # what the modules it imports export (the project pass)
 
 
 @dataclass(frozen=True)
@@ -112,12 +143,13 @@ class Task:
     codes: tuple[str, ...]
     report_unused_ignores: bool
     options: Options
+    modules: dict | None = None
 
 
 def run(paths: list[str], catalogue: engine.Catalogue, options: Options) -> RunResult:
     """Discover, read, pre-filter (and consult the cache) in this process; parse in a pool
     when enough files survive the pre-filter; write and report in input order."""
-    items = list(discover(paths, path_rules=options.path_rules))
+    items = list(discover(paths, path_rules=options.path_rules, force_exclude=options.force_exclude))
     if options.on_start is not None:
         options.on_start(len(items))
     slots: list = [None] * len(items)
@@ -133,18 +165,151 @@ def run(paths: list[str], catalogue: engine.Catalogue, options: Options) -> RunR
             _tick(options)
         else:
             work.append(Pending(index, item.path, raw, stat, key, file_catalogue))
+    import time
+
+    project_stats = [0, 0]
+    project_started = time.perf_counter()
+    work = _project_pass(items, slots, work, catalogue, options, project_stats)
+    project_seconds = time.perf_counter() - project_started
     for pending, outcome in zip(work, _process_all(work, options)):
         slots[pending.index] = _finish(pending.path, pending.raw, pending.stat, pending.key, outcome, catalogue, options)
         _tick(options)
-    run_result = RunResult()
+    if options.write and options.before_write is not None:
+        _write_all(slots, catalogue, options)
+    run_result = RunResult(modules_summarised=project_stats[0], found_through_imports=project_stats[1],
+                           project_seconds=project_seconds)
     for outcome, error in slots:
         if error is not None:
             run_result.errors.append(error)
-        if outcome is not None:
+        if isinstance(outcome, Skipped):
+            run_result.skipped.append(outcome)
+        elif outcome is not None:
             run_result.files.append(outcome)
     if options.cache is not None:
         options.cache.save()
     return run_result
+
+
+def _project_pass(items, slots, work: list[Pending], catalogue: engine.Catalogue, options: Options,
+                  stats: list[int]) -> list[Pending]:
+    """Link imports across the run's JavaScript files (migrator.js.project).
+
+    Only a module that names the client (it passed the pre-filter) can export it, or one
+    that imports such a module (a barrel, a hook in its own file). A file imports a module
+    by a specifier that names it (`./lib/client`, `../lib` for `lib/index.ts`), so only
+    specifiers naming a known module are resolved, and only files that hold the name of a
+    module exporting the client are read again. A file that exports what it imports
+    becomes such a module in turn. Files named on the command line (pre-commit) have every
+    import read. Each file to analyse then gets what its imports export."""
+    js = [p for p in work if language_for_path(p.path) in _JS]
+    if not js and not any(isinstance(i, Candidate) and i.explicit and language_for_path(i.path) in _JS for i in items):
+        return work
+    from migrator.js.project import Project, is_client_kind, module_names
+
+    names: set[str] = set()  # the names of the modules that may export the client
+    for pending in js:
+        names.update(module_names(pending.path))
+    scan = Project(cache=options.cache, names=names)
+    everything = Project(cache=options.cache)  # for files named on the command line
+    exported: set[str] = set()  # names of modules known to export it
+    for pending in js:
+        if scan.exports(pending.path) is not None:
+            exported.update(module_names(pending.path))
+    queued = {p.index for p in work}
+    unmatched = [i for i, item in enumerate(items) if isinstance(item, Candidate) and i not in queued
+                 and language_for_path(item.path) in _JS and _clean(slots[i])]
+    promoted: list[Pending] = []
+    searched: set[str] = set()
+    first = True
+    while first or exported - searched:
+        new = [n.encode() for n in exported - searched]
+        searched |= exported
+        still = []
+        for index in unmatched:
+            item = items[index]
+            if not ((first and item.explicit) or new):
+                still.append(index)
+                continue
+            raw = _read(item.path)
+            if raw is None or not ((first and item.explicit) or any(n in raw for n in new)):
+                still.append(index)
+                continue
+            project = everything if item.explicit else scan
+            modules = _modules_of(project, item.path, raw)
+            if not modules:
+                still.append(index)
+                continue
+            promoted.append(Pending(index, item.path, raw, None, None, _catalogue_for(catalogue, options, item.path), modules))
+            scan.names.update(module_names(item.path))
+            exports = project.exports(item.path)
+            if exports is not None and any(is_client_kind(k) for _, k in exports.names):
+                exported.update(module_names(item.path))
+        unmatched = still
+        first = False
+    for pending in promoted:
+        slots[pending.index] = None
+    # Summaries made while the names were still being found may have missed a module: the
+    # final ones are made afresh with every name known (from the cache, when it is on).
+    final = Project(cache=options.cache, names=scan.names)
+    explicit = {i for i, item in enumerate(items) if isinstance(item, Candidate) and item.explicit}
+    remaining = []
+    for pending in sorted(work + promoted, key=lambda p: p.index):
+        if language_for_path(pending.path) in _JS:
+            project = everything if pending.index in explicit else final
+            pending.modules = _modules_of(project, pending.path, pending.raw) or None
+            if _cached_with_modules(pending, slots, options):
+                _tick(options)
+                continue
+        remaining.append(pending)
+    stats[:] = [scan.parsed + everything.parsed + final.parsed, len(promoted)]
+    return remaining
+
+
+def _cached_with_modules(pending: Pending, slots, options: Options) -> bool:
+    """A JavaScript file's results depend on what its imports export: its cache key says
+    so, and it is looked up only now. (No size-and-time shortcut for it: the file may be
+    unchanged while a module it imports changed.)"""
+    cache = options.cache
+    if cache is None:
+        return False
+    digest = repr(sorted(pending.modules.items())) if pending.modules else ""
+    codes = ",".join(r.code for r in pending.catalogue.rules)
+    pending.key = cache_module.content_key(pending.raw, language_for_path(pending.path) or "", f"{codes};{digest}")
+    pending.stat = None
+    cached = cache.get(pending.key)
+    if cached is None or (options.fix and cached):
+        return False
+    for finding in cached:
+        finding.path = pending.path
+    slots[pending.index] = (FileResult(pending.path, cached, original=pending.raw if cached else b""), None)
+    return True
+
+
+_JS = frozenset({"javascript", "typescript", "tsx"})
+
+
+def _clean(slot) -> bool:
+    # (A Skipped file, the shim say, is not clean: it is never read again nor analysed.)
+    return slot is not None and slot[1] is None and isinstance(slot[0], FileResult) and not slot[0].findings
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _modules_of(project, path: str, raw: bytes) -> dict:
+    from migrator.js.project import regex_specifiers
+
+    found = {}
+    for specifier in regex_specifiers(raw):
+        exports = project.exports_of_specifier(path, specifier)
+        if exports is not None:
+            found[specifier] = exports
+    return found
 
 
 def _tick(options: Options) -> None:
@@ -187,7 +352,12 @@ def _quick(candidate: Candidate, catalogue: engine.Catalogue, options: Options):
             raw = handle.read()
     except OSError as exc:
         return (None, FileError(path, f"cannot be read: {exc.strerror or exc}")), b"", None, None
+    reason = skip_reason(raw)
+    if reason is not None:
+        return (Skipped(path, reason), None), b"", None, None
     language = language_for_path(path)
+    if language in _JS and catalogue.may_match(raw, language):
+        return None, raw, stat, None  # its cache key depends on its imports: see _project_pass
     if cache is not None:
         key = cache_module.content_key(raw, language or "", ",".join(r.code for r in catalogue.rules))
         cached = cache.get(key)
@@ -209,21 +379,39 @@ def _finish(path, raw, stat, key, outcome, catalogue, options: Options):
         options.cache.put(path, stat, key, outcome.findings)
     elif options.cache is not None and key is not None and not outcome.findings and outcome.fixed is None:
         options.cache.put(path, stat, key, [])
-    if options.write and outcome.fixed is not None:
-        try:
-            write_atomic(path, raw, outcome.fixed)
-            outcome.written = True
-        except WriteError as exc:
-            # Nothing was written: report what the file on disk still holds.
-            unfixed = process(path, raw, catalogue, Options())
-            return (unfixed if isinstance(unfixed, FileResult) else None), FileError(path, str(exc))
+    if options.write and outcome.fixed is not None and options.before_write is None:
+        return _write(outcome, catalogue)
     return outcome, None
+
+
+def _write(outcome: FileResult, catalogue: engine.Catalogue):
+    """The slot of a fixed file, once written (or not, and why)."""
+    try:
+        write_atomic(outcome.path, outcome.original, outcome.fixed)
+        outcome.written = True
+    except WriteError as exc:
+        # Nothing was written: report what the file on disk still holds.
+        unfixed = process(outcome.path, outcome.original, catalogue, Options())
+        return (unfixed if isinstance(unfixed, FileResult) else None), FileError(outcome.path, str(exc))
+    return outcome, None
+
+
+def _write_all(slots: list, catalogue: engine.Catalogue, options: Options) -> None:
+    """With ``before_write``, the fixed files are written once every file is analysed, so that it
+    sees them all first (without it, each is written as soon as it is fixed, in ``_finish``)."""
+    changed = [index for index, slot in enumerate(slots) if slot is not None and isinstance(slot[0], FileResult)
+               and slot[0].fixed is not None and not slot[0].written and slot[1] is None]
+    if not changed:
+        return
+    options.before_write([slots[index][0].path for index in changed])
+    for index in changed:
+        slots[index] = _write(slots[index][0], catalogue)
 
 
 def _process_all(work: list[Pending], options: Options) -> list:
     jobs = options.jobs or (os.cpu_count() or 1)
     if jobs <= 1 or len(work) < (POOL_THRESHOLD if not options.jobs else 2):
-        return [process(p.path, p.raw, p.catalogue, options) for p in work]
+        return [process(p.path, p.raw, p.catalogue, options, modules=p.modules) for p in work]
     return _in_pool(work, options, jobs)
 
 
@@ -235,8 +423,8 @@ def _in_pool(work: list[Pending], options: Options, jobs: int) -> list:
 
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     plain = _plain(options)
-    tasks = [Task(p.path, p.raw, tuple(r.code for r in p.catalogue.rules), p.catalogue.report_unused_ignores, plain)
-             for p in work]
+    tasks = [Task(p.path, p.raw, tuple(r.code for r in p.catalogue.rules), p.catalogue.report_unused_ignores, plain,
+                  p.modules) for p in work]
     results: list = [None] * len(tasks)
     chunk = max(1, min(64, len(tasks) // (jobs * 4)))
     try:
@@ -296,4 +484,4 @@ def _work(task: Task):
 
         _WORKER_CATALOGUES[key] = engine.Catalogue([r for r in all_rules() if r.code in task.codes],
                                                    report_unused_ignores=task.report_unused_ignores)
-    return process(task.path, task.raw, _WORKER_CATALOGUES[key], task.options)
+    return process(task.path, task.raw, _WORKER_CATALOGUES[key], task.options, modules=task.modules)

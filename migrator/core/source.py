@@ -32,6 +32,9 @@ class SourceFile:
     language: str
     raw: bytes
     bom: bytes = b""
+    # What the modules this file imports export (specifier -> migrator.js.resolve.Exports),
+    # from the project pass; None when the file is read on its own.
+    modules: dict | None = field(default=None, repr=False, compare=False)
     _line_starts: list[int] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -59,7 +62,8 @@ class SourceFile:
         return self.raw[len(self.bom):]
 
     def with_content(self, content: bytes) -> SourceFile:
-        return SourceFile(path=self.path, language=self.language, raw=self.bom + content, bom=self.bom)
+        return SourceFile(path=self.path, language=self.language, raw=self.bom + content, bom=self.bom,
+                          modules=self.modules)
 
     def line_starts(self) -> list[int]:
         if not self._line_starts:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from migrator.core.model import Edit
 from migrator.js.resolve import TRANSPARENT, Binding, Kind, unwrap
-from migrator.migration.table import PREVIEW_NOTE  # noqa: F401 - rules read it here
+from migrator.migration.table import MEMBERS, PREVIEW_NOTE  # noqa: F401 - rules read PREVIEW_NOTE here
 
 # Expressions that can take a `.member` suffix without parentheses.
 _POSTFIX_SAFE = frozenset({
@@ -79,8 +79,21 @@ def is_preview_backend(receiver) -> bool:
 
 
 
+def held_elsewhere(ctx, receiver) -> str | None:
+    """Why ``<x>.<member>`` holding the backend is not ``<client>.backend`` (``this.api`` set to
+    ``ddClient.backend`` in a class), or None."""
+    inner = unwrap(receiver)
+    if inner.type in ("member_expression", "subscript_expression"):
+        if ctx.resolver.kind(inner.child_by_field_name("object")) is not Kind.CLIENT:
+            return f"the backend is held in `{ctx.text(inner)}`; move what is assigned to it and its uses by hand"
+    return None
+
+
 def direct_edits(ctx, call: BackendCall, replacement: str) -> tuple[list[Edit], str | None]:
     """Edits for ``<client>.backend.<method>`` written out in full, or the reason there are none."""
+    held = held_elsewhere(ctx, call.receiver)
+    if held:
+        return [], held
     span = backend_span(ctx, call.receiver)
     if span is None:
         return [], "the backend is reached through a computed property; rewrite it by hand"
@@ -100,6 +113,9 @@ def extraction_edits(ctx, call: BackendCall, replacement: str, methods: frozense
     binding = call.binding
     name = binding.name
     declarator = binding.declarator
+    if binding.kind == "import":
+        return [], (f"`{name}` is imported from `{binding.source}`, which takes it from the client; "
+                    "migrate that module and the uses of what it exports together")
     if binding.kind not in ("const", "let", "var") or declarator is None or declarator.type != "variable_declarator":
         return [], f"`{name}` is not a plain variable declaration; rewrite it by hand"
     if binding.assignments:
@@ -131,13 +147,11 @@ def _declaration_edits(ctx, binding: Binding, replacement: str) -> tuple[list[Ed
     value = declarator.child_by_field_name("value")
     pattern = declarator.child_by_field_name("name")
     name = binding.name
+    if not _taken_from_client(ctx, binding):
+        return [], f"`{name}` gets the backend in a way this rule cannot rewrite (from another module?)"
     if binding.path == ():
-        if value is None or value.type != "member_expression":
-            return [], f"`{name}` gets the backend in a way this rule cannot rewrite"
         prop = value.child_by_field_name("property")
         return [Edit(prop.start_byte, prop.end_byte, replacement)], None
-    if binding.path != ("backend",) or value is None:
-        return [], f"`{name}` comes from nested destructuring; rewrite it by hand"
     suffix = "." + replacement
     elements = pattern.named_children
     if len(elements) == 1:
@@ -146,7 +160,32 @@ def _declaration_edits(ctx, binding: Binding, replacement: str) -> tuple[list[Ed
         else:
             value_edits = [Edit(value.end_byte, value.end_byte, suffix)]
         return [Edit(pattern.start_byte, pattern.end_byte, name)] + value_edits, None
+    siblings = [_element_key(ctx, e) for e in elements if _element_key(ctx, e) in MEMBERS]
+    if siblings:
+        # Moving `backend` alone would leave `const { execHostCmd } = ddClient` half migrated.
+        return [], f"`{name}` is destructured together with the v0 `{siblings[0]}`, whose uses move one by one"
     return _split_destructuring(ctx, binding, value, elements, suffix)
+
+
+def _element_key(ctx, element) -> str | None:
+    if element.type == "shorthand_property_identifier_pattern":
+        return ctx.text(element)
+    if element.type == "pair_pattern":
+        return ctx.text(element.child_by_field_name("key"))
+    return None
+
+
+def _taken_from_client(ctx, binding: Binding) -> bool:
+    """``const b = <client>.backend`` or ``const { backend } = <client>``: the only shapes whose
+    declaration can be rewritten (a module's exported backend is not a client's member)."""
+    value = binding.value
+    if value is None:
+        return False
+    if binding.path == ():
+        inner = unwrap(value)
+        return (inner.type == "member_expression"
+                and ctx.resolver.kind(inner.child_by_field_name("object")) is Kind.CLIENT)
+    return binding.path == ("backend",) and ctx.resolver.kind(value) is Kind.CLIENT
 
 
 def _split_destructuring(ctx, binding, value, elements, suffix) -> tuple[list[Edit], str | None]:
@@ -195,12 +234,9 @@ def client_source(ctx, call: BackendCall) -> tuple[str | None, str | None]:
     value = binding.value
     if binding.kind not in ("const", "let", "var") or value is None or binding.assignments:
         return None, f"the backend is held in `{name}`, which is not a plain variable; rewrite it by hand"
-    if binding.path == () and value.type == "member_expression":
-        client = value.child_by_field_name("object")
-    elif binding.path == ("backend",):
-        client = value
-    else:
-        return None, f"the backend is held in `{name}` through nested destructuring; rewrite it by hand"
+    if not _taken_from_client(ctx, binding):
+        return None, f"the backend is held in `{name}`, which does not take it from a client here; rewrite it by hand"
+    client = unwrap(value).child_by_field_name("object") if binding.path == () else value
     if not _is_pure(client):
         return None, f"the backend is held in `{name}`, taken from an expression that cannot be repeated here"
     for ident in _identifiers(client):

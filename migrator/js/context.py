@@ -27,7 +27,7 @@ class JsContext(Context):
     @property
     def resolver(self) -> Resolver:
         if self._resolver is None:
-            self._resolver = Resolver(self.tree.root_node)
+            self._resolver = Resolver(self.tree.root_node, self.source.modules)
         return self._resolver
 
     def preferred_quote(self) -> str:
@@ -37,7 +37,7 @@ class JsContext(Context):
             stack = [self.tree.root_node]
             while stack:
                 node = stack.pop()
-                if node.type == "string":
+                if node.type == "string" and node.is_named:  # not the `string` keyword of a type
                     if self.content[node.start_byte:node.start_byte + 1] == b"'":
                         single += 1
                     else:

@@ -23,13 +23,17 @@ JS_TYPES = frozenset({
 class Region:
     start: int
     end: int
-    kind: str  # "script" or "attribute"
-    quote: str = ""  # the attribute value's quote: '"', "'" or "" (unquoted)
+    kind: str  # "script", "attribute" (a handler or directive value) or "expression" ({...}, {{ ... }})
+    quote: str = ""  # the enclosing attribute value's quote: '"', "'" or "" (unquoted, or none)
+    language: str = "javascript"  # the grammar that reads it
+    # An expression, not a program: it is read inside parentheses (put on the blanked bytes just
+    # around it), so that rules see an expression (an object, not a block; never a statement).
+    wrap: bool = False
 
 
 @dataclass
 class HtmlTree:
-    """The JavaScript trees of one HTML file, one per region."""
+    """The JavaScript trees of one HTML file (or Vue, Svelte or Markdown file), one per region."""
 
     regions: list = field(default_factory=list)  # (Region, masked bytes, tree)
 
@@ -96,33 +100,45 @@ def _handler(attribute) -> Region | None:
     return None
 
 
+_BLANK = bytes(b if b in (10, 13) else 32 for b in range(256))  # a translation table: all but line breaks to spaces
+
+
 def masked(content: bytes, region: Region) -> bytes:
     """The file with every byte outside ``region`` blanked, line breaks kept."""
-    def blank(part: bytes) -> bytes:
-        return bytes(b if b in (10, 13) else 32 for b in part)
-
-    return blank(content[:region.start]) + content[region.start:region.end] + blank(content[region.end:])
+    before, after = content[:region.start].translate(_BLANK), content[region.end:].translate(_BLANK)
+    if region.wrap and before[-1:] == b" " and after[:1] == b" ":
+        before, after = before[:-1] + b"(", b")" + after[1:]
+    return before + content[region.start:region.end] + after
 
 
 def parse(content: bytes) -> HtmlTree:
+    return parse_regions(content, regions(content))
+
+
+def parse_regions(content: bytes, found, skip_broken: bool = False) -> HtmlTree:
+    """Parse each region on its own masked copy of the file. With ``skip_broken``, a region that
+    does not parse is left out (a Markdown code fence may hold a fragment, not a program)."""
     from migrator.core import languages
 
     tree = HtmlTree()
-    for region in regions(content):
+    for region in found:
         text = masked(content, region)
-        tree.regions.append((region, text, languages.parse("javascript", text)))
+        js = languages.parse(region.language, text)
+        if skip_broken and js.root_node.has_error:
+            continue
+        tree.regions.append((region, text, js))
     return tree
 
 
 def fix_conflict(region: Region, edits) -> str | None:
     """Why these edits cannot go inside this attribute value, or None when they can."""
-    if region.kind != "attribute":
+    if region.kind not in ("attribute", "expression"):
         return None
     for edit in edits:
         if region.quote and region.quote in edit.text:
             return f"the fix would need a `{region.quote}` inside an attribute quoted with it"
-        if not region.quote and any(c in edit.text for c in " \t\n\"'=<>`"):
+        if region.kind == "attribute" and not region.quote and any(c in edit.text for c in " \t\n\"'=<>`"):
             return "the fix would need characters an unquoted attribute value cannot hold"
     if any(not (region.start <= e.start and e.end <= region.end) for e in edits):
-        return "the fix would reach outside the attribute"
+        return "the fix would reach outside the attribute" if region.kind == "attribute" else "the fix would reach outside the expression"
     return None

@@ -113,11 +113,31 @@ def member_name(node) -> str | None:
     return None
 
 
-class Resolver:
-    """Bindings of one parsed file, built in one walk, and the value kinds derived from them."""
+@dataclass(frozen=True)
+class Exports:
+    """Another module of the project as an import sees it: what it exports that is (or
+    gives) the client, by exported name ("default" for the default export). ``whole`` is the
+    kind of a CommonJS ``module.exports = ...`` value, which ``require()`` returns."""
 
-    def __init__(self, root) -> None:
+    path: str
+    names: tuple = ()  # ((name, Kind | Exports), ...), sorted
+    whole: object = None  # Kind | Exports | None
+
+    def get(self, name: str | None):
+        return next((kind for n, kind in self.names if n == name), None)
+
+
+class Resolver:
+    """Bindings of one parsed file, built in one walk, and the value kinds derived from them.
+
+    ``modules`` maps the module specifiers this file imports (as written: ``"./lib/client"``)
+    to what those modules export (``migrator.js.project`` builds it); without it, only the
+    client packages and the global are known.
+    """
+
+    def __init__(self, root, modules: dict | None = None) -> None:
         self.root = root
+        self.modules: dict = modules or {}
         self.scopes: dict[tuple, dict[str, Binding]] = {}
         self.references: dict[str, list] = {}
         self._kinds: dict[tuple, Kind | None] = {}
@@ -253,7 +273,10 @@ class Resolver:
         if t == "identifier":
             return self._classify_identifier(node)
         if t in ("member_expression", "subscript_expression"):
-            return step(self.kind(node.child_by_field_name("object")), member_name(node))
+            obj = unwrap(node.child_by_field_name("object"))
+            if obj is not None and obj.type == "this":
+                return self.this_member_kind(obj, member_name(node))
+            return step(self.kind(obj), member_name(node))
         if t == "call_expression":
             return self._classify_call(node)
         if t in FUNCTION_TYPES:
@@ -283,8 +306,7 @@ class Resolver:
         if binding.kind not in ("const", "let", "var") or binding.reassigned_unknown:
             return None
         values = ([binding.value] if binding.value is not None else []) + binding.assignments
-        kinds = {self._follow(self.kind(v), binding.path) if v is binding.value else self.kind(v)
-                 for v in values}
+        kinds = {self._value_kind(v, binding.path) if v is binding.value else self.kind(v) for v in values}
         return kinds.pop() if len(kinds) == 1 else None
 
     def _follow(self, kind: Kind | None, path: tuple) -> Kind | None:
@@ -298,6 +320,15 @@ class Resolver:
                 return Kind.FACTORY
             if binding.imported == "*":
                 return Kind.MODULE
+        exports = self.modules.get(binding.source)
+        if exports is not None:
+            if binding.imported == "*":
+                return exports
+            found = exports.get(binding.imported)
+            if found is None and binding.imported == "default":
+                found = exports.whole  # `import x from "./cjs"` of `module.exports = x`
+            if found is not None:
+                return found
         if binding.imported in HOOK_NAMES:
             return Kind.CLIENT_FN
         return None
@@ -329,6 +360,9 @@ class Resolver:
         first = args.named_children[0] if args is not None and args.named_children else None
         if name == "require" and callee.type == "identifier" and string_value(first) == CLIENT_PACKAGE:
             return Kind.MODULE
+        if name == "require" and callee.type == "identifier" and string_value(first) in self.modules:
+            exports = self.modules[string_value(first)]
+            return exports.whole if exports.whole is not None else exports
         # useMemo(() => createDockerDesktopClient(), []) returns what its callback returns.
         if name == "useMemo" and first is not None and self.kind(first) is Kind.CLIENT_FN:
             return Kind.CLIENT
@@ -354,6 +388,93 @@ class Resolver:
     def imports_from_client_packages(self) -> bool:
         return self._imports_client_package
 
+    # -- class members: `this.ddClient` ------------------------------------------------------
+
+    def _from_this(self, value, path: tuple) -> bool:
+        inner = unwrap(value)
+        return bool(path) and path[0] is not None and inner is not None and inner.type == "this"
+
+    def _value_kind(self, value, path: tuple):
+        """The kind a declaration's value gives its name (``const { client } = this`` reads a class member)."""
+        if self._from_this(value, path):
+            return self._follow(self.this_member_kind(unwrap(value), path[0]), path[1:])
+        return self._follow(self.kind(value), path)
+
+    def this_member_kind(self, this_node, name: str | None) -> Kind | None:
+        """The kind of ``this.<name>``: a member of the enclosing class that every assignment in
+        the class (field initializer, TypeScript parameter property, ``this.name = ...``, getter)
+        gives the same kind; anything else written to it (``+=``, destructuring, a setter, a
+        computed ``this[k] = ...``) makes it unknown. Writes from outside the class are not seen."""
+        body = this_class(this_node)
+        if body is None or name is None:
+            return None
+        members = self._class_members(body)
+        if "" in members or name not in members:  # "": a computed write, any member may change
+            return None
+        kinds = set()
+        for value in members[name]:
+            if value is None:
+                return None
+            kinds.add(self._param_kind(value) if isinstance(value, Binding) else
+                      (Kind.CLIENT if self.returns_client(value) else None) if value.type == "method_definition"
+                      else self.kind(value))
+        return kinds.pop() if len(kinds) == 1 else None
+
+    def _class_members(self, body) -> dict:
+        """What is written to each instance member of a class: value nodes, parameter
+        bindings, getters, and None for a write whose value is not known."""
+        cache = self.__dict__.setdefault("_members_by_class", {})
+        k = key(body)
+        if k in cache:
+            return cache[k]
+        members: dict[str, list] = {}
+        cache[k] = members
+        for member in body.named_children:
+            static = any(c.type == "static" for c in member.children)
+            if member.type in ("public_field_definition", "field_definition") and not static:
+                name = member.child_by_field_name("name") or member.child_by_field_name("property")
+                value = member.child_by_field_name("value")
+                if name is not None:
+                    members.setdefault(name.text.decode(), []).extend([value] if value is not None else [])
+            elif member.type == "method_definition" and not static:
+                name = member.child_by_field_name("name")
+                label = name.text.decode() if name is not None else ""
+                if label == "constructor":
+                    self._parameter_properties(member, members)
+                elif any(c.type == "get" for c in member.children):
+                    members.setdefault(label, []).append(member)
+                else:
+                    members.setdefault(label, []).append(None)  # a method or setter: not a client
+        stack = list(body.named_children)
+        while stack:
+            node = stack.pop()
+            stack.extend(node.named_children)
+            if node.type not in ("member_expression", "subscript_expression"):
+                continue
+            obj = unwrap(node.child_by_field_name("object"))
+            owner = this_class(obj) if obj is not None and obj.type == "this" else None
+            if owner is None or key(owner) != k:
+                continue
+            written, value = _written(node)
+            if not written:
+                continue
+            name = member_name(node)
+            if name is None:
+                members[""] = [None]
+            else:
+                members.setdefault(name, []).append(value)
+        return members
+
+    def _parameter_properties(self, constructor, members: dict) -> None:
+        params = constructor.child_by_field_name("parameters")
+        for param in params.named_children if params is not None else ():
+            if not any(c.type in ("accessibility_modifier", "readonly", "override_modifier") for c in param.children):
+                continue
+            pattern = param.child_by_field_name("pattern")
+            binding = self.binding_of_name_node(pattern) if pattern is not None else None
+            if binding is not None:
+                members.setdefault(binding.name, []).append(binding)
+
 
 _STEPS = {
     (Kind.GLOBAL, CLIENT_GLOBAL): Kind.CLIENT,
@@ -369,9 +490,53 @@ _STEPS = {
 }
 
 
-def step(kind: Kind | None, name: str | None) -> Kind | None:
-    """The kind of ``<something of kind>.<name>``."""
+def step(kind: Kind | Exports | None, name: str | None) -> Kind | Exports | None:
+    """The kind of ``<something of kind>.<name>`` (a member of another module's namespace too)."""
+    if isinstance(kind, Exports):
+        return kind.get(name)
     return _STEPS.get((kind, name))
+
+
+def this_class(this_node):
+    """The class body whose instance ``this`` means at this node, or None (a plain function,
+    an object literal's method, a static member, the top level)."""
+    node = this_node.parent
+    while node is not None:
+        t = node.type
+        if t in ("public_field_definition", "field_definition", "method_definition"):
+            parent = node.parent
+            if parent is None or parent.type != "class_body" or any(c.type == "static" for c in node.children):
+                return None
+            return parent
+        if t in FUNCTION_TYPES and t != "arrow_function":
+            return None
+        if t in ("class_body", "class_static_block", "program"):
+            return None
+        node = node.parent
+    return None
+
+
+def _written(member) -> tuple[bool, object]:
+    """Whether ``member`` (``this.x``) is written here, and the value when it is a plain ``=``."""
+    outer = member
+    while outer.parent is not None and outer.parent.type in TRANSPARENT:
+        outer = outer.parent
+    parent = outer.parent
+    if parent is None:
+        return False, None
+    t = parent.type
+    if t == "assignment_expression" and parent.child_by_field_name("left") == outer:
+        return True, parent.child_by_field_name("right")
+    if t in ("augmented_assignment_expression", "update_expression"):
+        return parent.child_by_field_name("left") == outer or parent.child_by_field_name("argument") == outer, None
+    if t in ("array_pattern", "rest_pattern", "object_pattern", "pair_pattern", "object_assignment_pattern",
+             "assignment_pattern"):
+        return True, None
+    if t == "for_in_statement" and parent.child_by_field_name("left") == outer:
+        return True, None
+    if t == "unary_expression" and parent.children[0].type == "delete":
+        return True, None
+    return False, None
 
 
 def pattern_names(pattern, path: tuple):

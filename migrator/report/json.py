@@ -44,5 +44,6 @@ def render(result: RunResult, *, fixing: bool = False) -> str:
         "findings": len(result.findings),
         "fixed": len(result.applied),
         "errors": len(result.errors),
+        "suppressed": result.suppressed,
     }
     return json.dumps(report, indent=2, ensure_ascii=False)

@@ -85,12 +85,29 @@ def nothing_read(result: RunResult) -> str | None:
     """The warning for a run that read no file at all, or None."""
     if result.files or result.errors:
         return None
+    if result.skipped:
+        return f"Nothing checked: {plural(len(result.skipped), 'file')} skipped (`-v` says why)."
     from migrator.core.languages import EXTENSIONS
 
     return f"warning: no files to check (ddmigrate reads {' '.join(sorted(EXTENSIONS))})"
 
 
+def skipped_note(result: RunResult, text: str) -> str:
+    """``text`` and how many files were deliberately skipped (a shim `ddmigrate shim` wrote, say)."""
+    if not result.skipped or not (result.files or result.errors):
+        return text
+    return f"{text} {plural(len(result.skipped), 'file')} skipped (`-v` says why)."
+
+
 def check_summary(result: RunResult, unsafe: bool) -> str:
+    return skipped_note(result, _check_summary(result, unsafe))
+
+
+def fix_summary(result: RunResult, mode: str) -> str:
+    return skipped_note(result, _fix_summary(result, mode))
+
+
+def _check_summary(result: RunResult, unsafe: bool) -> str:
     findings = result.findings
     empty = nothing_read(result)
     if empty:
@@ -112,7 +129,7 @@ def check_summary(result: RunResult, unsafe: bool) -> str:
     return text + (f" ({', '.join(parts)})." if parts else ".")
 
 
-def fix_summary(result: RunResult, mode: str) -> str:
+def _fix_summary(result: RunResult, mode: str) -> str:
     empty = nothing_read(result)
     if empty:
         return empty
@@ -140,3 +157,21 @@ def print_statistics(result: RunResult, echo=click.echo) -> None:
     for (code, rule), (count, fixable) in sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0])):
         marker = "[*]" if fixable == count else ("[-]" if fixable else "[ ]")
         echo(f"{count:>{width}}  {code}  {marker} {rule}")
+
+
+def print_fixes(result: RunResult, mode: str, color: bool, echo=click.echo) -> None:
+    """`--show-fixes`: one line per fixed finding, "(unsafe)" after those fixed by an unsafe fix.
+
+    ``mode`` is that of `fix` (``write``, ``diff`` or ``check``), or ``report`` for `check`, which fixes nothing."""
+    if mode == "report":
+        echo("No findings were fixed (`check` only reports; `ddmigrate fix` fixes).")
+        return
+    applied = sorted(result.applied, key=lambda f: (f.path, f.line, f.column, f.code, f.message))
+    if not applied:
+        echo("No findings were fixed." if mode == "write" else "No finding would be fixed.")
+        return
+    echo(f"{'Fixed' if mode == 'write' else 'Would fix'} {plural(len(applied), 'finding')}:")
+    for f in applied:
+        where = _style(f"{f.path}:{f.line}:{f.column}:", color, bold=True)
+        unsafe = " (unsafe)" if f.fix is not None and f.fix.applicability.value == "unsafe" else ""
+        echo(f"{where} {_style(f.code, color, fg='red', bold=True)} [{f.rule}] {f.message}{unsafe}")

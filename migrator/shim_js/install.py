@@ -5,7 +5,9 @@ the deprecated v0 client API back on top of v1 for code that cannot be migrated 
 ships in ``migrator/shim_js`` as package data. The written file starts with a header naming the
 ddmigrate version and a marker line with a checksum of the module below it, so that running the
 command again can tell its own, unedited files (and update them in place) from anything else
-(which it refuses to overwrite without ``--force``).
+(which it refuses to overwrite without ``--force``). ``ddmigrate check`` and ``fix`` skip any
+file whose first bytes hold that marker line (:mod:`migrator.shim_js.marker`), so a ``fix`` run
+never edits the shim and the command can still update it afterwards.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import click
 
 from migrator import __version__
+from migrator.shim_js.marker import MARKER
 
 LANGS = ("ts", "js")
 FILE_STEM = "legacy-client"
@@ -27,7 +30,6 @@ SUFFIX_LANG = {".ts": "ts", ".mts": "ts", ".tsx": "ts", ".js": "js", ".mjs": "js
 COMMONJS_SUFFIXES = (".cjs", ".cts")
 EXIT_REFUSED = 2
 
-MARKER = "@ddmigrate-shim"
 _MARKER_LINE = re.compile(
     r"^// @ddmigrate-shim version=(?P<version>\S+) lang=(?P<lang>ts|js) sha256=(?P<digest>[0-9a-f]{64})\r?\n",
     re.M,

@@ -13,6 +13,7 @@ from migrator.js.access import (
     is_preview_backend,
     optional_call_edit,
 )
+from migrator.js.members import call_head, findings
 from migrator.js.resolve import unwrap
 from migrator.migration.table import HTTP_METHODS, SERVICE
 
@@ -122,6 +123,15 @@ class BackendHttp(Rule):
                 # through the client instead, as the exec rules and the Python rules do.
                 edits, reason = _through_client(ctx, call, reason)
         yield ctx.finding(self, call.call, message, edits=edits, no_fix_reason=reason, applicability=applicability)
+
+    def check(self, ctx):
+        """HTTP methods held in a variable (`const { get } = ddClient.backend`) or used without a call."""
+        def on_call(use):
+            method = use.member.name
+            message = f"`{use.holder}()` is the deprecated v0 `backend.{method}()`; use `extension.vm.service.{method}()`"
+            yield ctx.finding(self, use.call, message, edits=call_head(use, f"{REPLACEMENT}?.{method}"))
+
+        yield from findings(self, ctx, self.methods, on_call)
 
     valid = (
         # An unrelated object called backend.
@@ -270,6 +280,24 @@ class BackendHttp(Rule):
         Invalid(
             "const { backend } = ddClient;\nbackend.get('/a');\nbackend.execInVMExtension('ls');\n",
             "ddClient.extension.vm?.service?.get('/a');\nddClient.extension.vm!.cli.exec('ls', []);\n",
+        ),
+        # Destructured HTTP methods, and a class member holding the client.
+        Invalid(
+            "const { get, post } = ddClient.backend;\nget('/a');\npost('/b', {});\n",
+            "ddClient.extension.vm?.service?.get('/a');\nddClient.extension.vm?.service?.post('/b', {});\n",
+            findings=2,
+        ),
+        Invalid(
+            _IMPORT + "export class Api {\n  private client = createDockerDesktopClient();\n"
+            "  load() { return this.client.backend.get('/items'); }\n}\n",
+            _IMPORT + "export class Api {\n  private client = createDockerDesktopClient();\n"
+            "  load() { return this.client.extension.vm?.service?.get('/items'); }\n}\n",
+        ),
+        # `backend` destructured with another v0 member is not moved alone: each use goes
+        # through the client and the emptied declaration goes.
+        Invalid(
+            "const { backend, execHostCmd } = ddClient;\nbackend.get('/a');\nexecHostCmd('ls -l');\n",
+            "ddClient.extension.vm?.service?.get('/a');\nddClient.extension.host!.cli.exec('ls', ['-l']);\n",
         ),
         # The early preview form, where the backend was a function of the extension's name.
         Invalid(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.js.members import call_head, findings
 from migrator.js.resolve import Kind
 from migrator.migration.table import MEMBERS, family
 
@@ -43,6 +44,16 @@ class _MemberMove(Rule):
             return
         message = f"`{name}()` is deprecated; use `{target}()`" + self.note(name)
         yield ctx.finding(self, captures["call"][0], message, edits=[Edit(method.start_byte, method.end_byte, target)])
+
+    def check(self, ctx):
+        """Members held in a variable (`const { toastError } = ddClient`) or used without a call."""
+        def on_call(use):
+            name, target = use.member.name, self.table[use.member.name]
+            shown = f"`{name}()` is deprecated" if use.holder == name else f"`{use.holder}()` is the deprecated `{name}()`"
+            message = f"{shown}; use `{target}()`" + self.note(name)
+            yield ctx.finding(self, use.call, message, edits=call_head(use, target))
+
+        yield from findings(self, ctx, self.methods, on_call)
 
     def note(self, name: str) -> str:
         return ""
@@ -128,6 +139,10 @@ class Toast(_MemberMove):
     valid = (
         Valid("ddClient.desktopUI.toast.success('ok');\n"),
         Valid("import { toastError } from './ui';\ntoastError('x');\nnotifier.toastSuccess('y');\n"),
+        # A member assigned something else in the class is not known to be the client.
+        Valid("class A {\n  client = window.ddClient;\n  reset() { this.client = other; }\n  m() { this.client.toastError('x'); }\n}\n"),
+        Valid("class A {\n  client = window.ddClient;\n  m() { return function () { this.client.toastError('x'); }; }\n}\n"),
+        Valid("if (ddClient.toastError) { log(typeof ddClient.toastSuccess); }\n"),
     )
     invalid = (
         Invalid("ddClient.toastSuccess(`Saved ${name}`);\nddClient.toastWarning('careful');\nddClient.toastError(err.message);\n",
@@ -135,6 +150,22 @@ class Toast(_MemberMove):
                 "ddClient.desktopUI.toast.error(err.message);\n",
                 findings=3),
         Invalid("window.ddClient?.toastError('x');\n", "window.ddClient?.desktopUI.toast.error('x');\n", filename="a.jsx"),
+        # A class member holding the client: a TypeScript parameter property, a field.
+        Invalid("import type { DockerDesktopClient } from '@docker/extension-api-client-types/dist/v1';\nexport class Notifier {\n  constructor(private readonly ddClient: DockerDesktopClient) {}\n"
+                "  fail(m: string) { this.ddClient.toastError(m); }\n}\n",
+                "import type { DockerDesktopClient } from '@docker/extension-api-client-types/dist/v1';\nexport class Notifier {\n  constructor(private readonly ddClient: DockerDesktopClient) {}\n"
+                "  fail(m: string) { this.ddClient.desktopUI.toast.error(m); }\n}\n"),
+        Invalid("class Saver {\n  client = window.ddClient;\n  done = () => { const c = this.client; c.toastSuccess('ok'); };\n}\n",
+                "class Saver {\n  client = window.ddClient;\n  done = () => { const c = this.client; c.desktopUI.toast.success('ok'); };\n}\n"),
+        # Destructured members: each use goes through the client; the unused declaration goes.
+        Invalid("const { toastError, toastSuccess: ok } = window.ddClient;\ntoastError('x');\nok('y');\n",
+                "window.ddClient.desktopUI.toast.error('x');\nwindow.ddClient.desktopUI.toast.success('y');\n", findings=2),
+        # ... all of them or none: one use passed on blocks the others.
+        Invalid("const { toastError } = window.ddClient;\ntoastError('x');\nitems.forEach(toastError);\n", findings=2),
+        # Without a call: bound to its client, it moves; passed on, v1's method may need its `this`.
+        Invalid("const warn = ddClient.toastWarning.bind(ddClient);\n",
+                "const warn = ddClient.desktopUI.toast.warning.bind(ddClient.desktopUI.toast);\n"),
+        Invalid("errors.forEach(ddClient.toastError);\n"),
     )
 
 
@@ -233,4 +264,7 @@ class OpenExternal(_MemberMove):
     invalid = (
         Invalid("<a onClick={() => ddClient.openExternal(url)}>docs</a>;\n",
                 "<a onClick={() => ddClient.host.openExternal(url)}>docs</a>;\n", filename="Link.tsx"),
+        Invalid("<Link onOpen={ddClient.openExternal}>docs</Link>;\n", filename="Link.tsx"),
+        Invalid("const open = window.ddClient.openExternal;\nopen('https://docs.docker.com');\n",
+                "window.ddClient.host.openExternal('https://docs.docker.com');\n"),
     )

@@ -7,6 +7,7 @@ from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of
 from migrator.js.command import array_source
 from migrator.js.execs import arguments_edit, commands, docker_arguments, finding
+from migrator.js.members import call_head, findings
 from migrator.js.resolve import Kind
 from migrator.migration.execs import JS_COMMAND_CODES, plan_arguments
 
@@ -54,14 +55,20 @@ class ExecDockerCmd(Rule):
         if ctx.resolver.kind(captures["client"][0]) is not Kind.CLIENT:
             return
         method = captures["method"][0]
+        yield from self._exec(ctx, call, [Edit(method.start_byte, method.end_byte, "docker.cli.exec")])
+
+    def check(self, ctx):
+        """`execDockerCmd` held in a variable (`const { execDockerCmd } = ddClient`) or used without a call."""
+        yield from findings(self, ctx, self.methods, lambda use: self._exec(ctx, use.call, call_head(use, "docker.cli.exec")))
+
+    def _exec(self, ctx, call, head):
         message = "`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])`"
         args = arguments_of(call)
         outcome = plan_arguments(commands(ctx), self, message, docker_arguments(ctx, args))
         if outcome.no_fix_reason is None and outcome.rule is self:
             items = outcome.edits
             inside = f"{items[0]}, {array_source(items[1:])}"
-            outcome.edits = [Edit(method.start_byte, method.end_byte, "docker.cli.exec"),
-                             arguments_edit(call, inside)]
+            outcome.edits = [*head, arguments_edit(call, inside)]
         yield finding(ctx, outcome, call)
 
     valid = (

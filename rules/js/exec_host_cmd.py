@@ -6,6 +6,7 @@ from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of
 from migrator.js.execs import finding, member_path, plan_exec, words_edit
+from migrator.js.members import call_head, findings
 from migrator.js.resolve import Kind
 from migrator.migration.execs import HOST, JS_COMMAND_CODES
 
@@ -58,12 +59,18 @@ class ExecHostCmd(Rule):
         if ctx.resolver.kind(captures["client"][0]) is not Kind.CLIENT:
             return
         method = captures["method"][0]
+        yield from self._exec(ctx, call, [Edit(method.start_byte, method.end_byte, member_path(ctx, HOST))])
+
+    def check(self, ctx):
+        """`execHostCmd` held in a variable (`const { execHostCmd } = ddClient`) or used without a call."""
+        yield from findings(self, ctx, self.methods, lambda use: self._exec(ctx, use.call, call_head(use, member_path(ctx, HOST))))
+
+    def _exec(self, ctx, call, edits):
         message = "`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)`"
         args = arguments_of(call)
         if len(args) != 1:
             yield ctx.finding(self, call, message, no_fix_reason="expected one command string")
             return
-        edits = [Edit(method.start_byte, method.end_byte, member_path(ctx, HOST))]
         outcome = plan_exec(ctx, self, message, args[0], HOST,
                             lambda command, words: edits + [words_edit(ctx, call, command, words)])
         yield finding(ctx, outcome, call)
@@ -94,5 +101,17 @@ class ExecHostCmd(Rule):
             "await ddClient.extension.host!.cli.exec(\"kubectl\", [\"logs\", `${pod}`]);\n",
             unsafe=True, message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)` (`${pod}` now reaches the program as (part of) one argument: a value with spaces or shell characters is no longer split or expanded (usually the intent, and safer, but a change))",
         ),
+        # Destructured with other members, in a class: every use goes through the client.
+        Invalid(
+            "const { execHostCmd, toastError } = window.ddClient;\nawait execHostCmd('trivy --version');\ntoastError('done');\n",
+            "await window.ddClient.extension.host!.cli.exec('trivy', ['--version']);\nwindow.ddClient.desktopUI.toast.error('done');\n",
+        ),
+        Invalid(
+            "import type { DockerDesktopClient } from '@docker/extension-api-client-types/dist/v1';\nexport class Scanner {\n  constructor(private ddClient: DockerDesktopClient) {}\n"
+            "  version() { return this.ddClient.execHostCmd('trivy --version'); }\n}\n",
+            "import type { DockerDesktopClient } from '@docker/extension-api-client-types/dist/v1';\nexport class Scanner {\n  constructor(private ddClient: DockerDesktopClient) {}\n"
+            "  version() { return this.ddClient.extension.host!.cli.exec('trivy', ['--version']); }\n}\n",
+        ),
+        Invalid("const run = ddClient.execHostCmd;\nrun('ls');\nregister(run);\n", findings=2),
         Invalid("await ddClient.execHostCmd(cmdline);\n", message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)`"),
     )

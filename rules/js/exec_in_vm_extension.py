@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
-from migrator.js.access import arguments_of, backend_call, backend_span, client_source, is_preview_backend
+from migrator.js.access import arguments_of, backend_call, backend_span, client_source, held_elsewhere, is_preview_backend
 from migrator.js.execs import finding, member_path, plan_exec, replace_args, words_edit
 from migrator.migration.execs import JS_COMMAND_CODES, VM
 
@@ -12,6 +12,9 @@ from migrator.migration.execs import JS_COMMAND_CODES, VM
 def receiver_edits(ctx, call, path: str):
     """Edits that turn ``<client>.backend.<method>`` (or ``b.<method>``) into ``<client>.<path>``."""
     if call.binding is None:
+        held = held_elsewhere(ctx, call.receiver)
+        if held:
+            return None, held
         span = backend_span(ctx, call.receiver)
         if span is None:
             return None, "the backend is reached through a computed property; rewrite it by hand"

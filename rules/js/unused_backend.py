@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.js.members import held_member
 from migrator.js.resolve import Kind
 
 
@@ -13,7 +14,9 @@ class UnusedBackend(Rule):
     ## What it does
     Removes a declaration that extracts the deprecated `backend` from the client
     (`const { backend } = ddClient`, `const b = ddClient.backend`) when nothing uses it any
-    more, typically after the other rules moved every call to the v1 API.
+    more, typically after the other rules moved every call to the v1 API. The same goes for a
+    variable holding another v0 member (`const { toastError } = ddClient`,
+    `const run = ddClient.execHostCmd`) once its calls go through the client.
 
     ## Why is this bad?
     `backend` does not exist on the v1 client: the declaration reads a member that Docker
@@ -51,12 +54,12 @@ class UnusedBackend(Rule):
         statement = declarator.parent
         if name is None or statement is None or statement.parent is None or statement.parent.type == "export_statement":
             return
-        for binding in self._backend_bindings(ctx, name):
+        for binding, held in self._backend_bindings(ctx, name):
             if ctx.resolver.references_to(binding):
                 continue
             edits = self._removal(ctx, binding, declarator, statement)
             yield ctx.finding(self, binding.name_node,
-                              f"`{binding.name}` holds the deprecated v0 backend and is not used; remove it",
+                              f"`{binding.name}` holds the deprecated v0 {held} and is not used; remove it",
                               edits=edits, no_fix_reason=None if edits else "remove it by hand")
 
     def _backend_bindings(self, ctx, name_node):
@@ -66,7 +69,11 @@ class UnusedBackend(Rule):
             binding = ctx.resolver.binding_of_name_node(node)
             if binding is not None:
                 if binding.kind in ("const", "let", "var") and ctx.resolver.binding_kind(binding) is Kind.BACKEND:
-                    yield binding
+                    yield binding, "backend"
+                elif not binding.assignments and not binding.reassigned_unknown:
+                    member = held_member(ctx.resolver, binding)
+                    if member is not None:
+                        yield binding, f"`{member[0].name}`"
                 continue
             stack.extend(node.named_children)
 
