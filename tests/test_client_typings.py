@@ -213,3 +213,17 @@ def test_the_nearest_package_json_decides(tmp_path):
     proc = run_cli("check", "--no-cache", "--format", "json", "--select", "v0-client-typings", "src", cwd=root)
     [finding] = json.loads(proc.stdout)["findings"]
     assert finding["fix"] == "none" and "not a dependency" in finding["no_fix_reason"]
+
+
+def test_adding_the_dependency_is_seen_through_the_cache(tmp_path):
+    root = make_project(tmp_path / "ui", {"globals.d.ts": GLOBALS}, dependency=False)
+
+    def fix_label():
+        proc = run_cli("check", "--format", "json", "--select", "v0-client-typings", "src", cwd=root)
+        [finding] = json.loads(proc.stdout)["findings"]
+        return finding["fix"]
+
+    assert fix_label() == "none"
+    assert fix_label() == "none"  # from the cache
+    make_project(root, {}, dependency=True)  # package.json now lists the types package
+    assert fix_label() == "safe"

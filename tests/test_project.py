@@ -257,3 +257,22 @@ def test_a_warm_run_parses_no_module_and_finds_the_same(cli, project):
     assert len(json.loads(second.stdout)["findings"]) == 7
     assert re.search(r"project: [1-9]\d* modules summarised", first.stderr.decode())
     assert "project: 0 modules summarised" in second.stderr.decode()
+
+
+def test_components_import_the_client_like_modules_do(cli, write, project):
+    write({
+        "ui/src/components/Logs.vue": '<script setup lang="ts">\nimport { getClient } from "../lib";\n\n'
+                                      'function open() {\n  getClient().toastError("no logs");\n}\n</script>\n\n'
+                                      '<template><button @click="open">Logs</button></template>\n',
+        "ui/src/components/Stop.svelte": '<script>\n  import client from "../lib/client";\n'
+                                         '  const stop = () => client.backend.post("/stop");\n</script>\n\n'
+                                         '<button on:click={stop}>Stop</button>\n',
+    }, project)
+    found = findings(cli, project, "ui/src/components/Logs.vue", "ui/src/components/Stop.svelte")
+    assert found == [("ui/src/components/Logs.vue", 5, "DD302"), ("ui/src/components/Stop.svelte", 3, "DD101")]
+    # Walked too, not only when named.
+    assert set(found) <= set(findings(cli, project))
+    proc = cli("fix", "--no-cache", ".", cwd=project)
+    assert proc.returncode == 0, proc.stdout.decode()
+    assert 'getClient().desktopUI.toast.error("no logs")' in (project / "ui/src/components/Logs.vue").read_text()
+    assert 'client.extension.vm?.service?.post("/stop")' in (project / "ui/src/components/Stop.svelte").read_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import traceback
 from dataclasses import dataclass, field
@@ -167,6 +168,7 @@ def run(paths: list[str], catalogue: engine.Catalogue, options: Options) -> RunR
             work.append(Pending(index, item.path, raw, stat, key, file_catalogue))
     import time
 
+    _package_stamp.cache_clear()  # package.json files may have changed since the last run
     project_stats = [0, 0]
     project_started = time.perf_counter()
     work = _project_pass(items, slots, work, catalogue, options, project_stats)
@@ -273,6 +275,8 @@ def _cached_with_modules(pending: Pending, slots, options: Options) -> bool:
     if cache is None:
         return False
     digest = repr(sorted(pending.modules.items())) if pending.modules else ""
+    # Whether a fix may import the v1 types depends on the project's package.json (DD306).
+    digest += _package_stamp(os.path.dirname(os.path.abspath(pending.path)))
     codes = ",".join(r.code for r in pending.catalogue.rules)
     pending.key = cache_module.content_key(pending.raw, language_for_path(pending.path) or "", f"{codes};{digest}")
     pending.stat = None
@@ -285,7 +289,20 @@ def _cached_with_modules(pending: Pending, slots, options: Options) -> bool:
     return True
 
 
-_JS = frozenset({"javascript", "typescript", "tsx"})
+# Languages whose files import modules: JavaScript and the components whose scripts do.
+_JS = frozenset({"javascript", "typescript", "tsx", "vue", "svelte"})
+
+
+@functools.cache
+def _package_stamp(folder: str) -> str:
+    """The nearest package.json above ``folder``, by size and modification time."""
+    candidate = os.path.join(folder, "package.json")
+    try:
+        stat = os.stat(candidate)
+        return f";{candidate}:{stat.st_size}:{stat.st_mtime_ns}"
+    except OSError:
+        parent = os.path.dirname(folder)
+        return "" if parent == folder else _package_stamp(parent)
 
 
 def _clean(slot) -> bool:
