@@ -12,7 +12,7 @@ from migrator.core import engine
 from migrator.core.discover import Candidate, discover
 from migrator.core.languages import language_for_path
 from migrator.core.model import FileError, Finding
-from migrator.core.source import SourceError, SourceFile
+from migrator.core.source import SourceError, SourceFile, unreadable
 from migrator.core.writer import WriteError, write_atomic
 
 
@@ -373,8 +373,18 @@ def _quick(candidate: Candidate, catalogue: engine.Catalogue, options: Options):
     if reason is not None:
         return (Skipped(path, reason), None), b"", None, None
     language = language_for_path(path)
-    if language in _JS and catalogue.may_match(raw, language):
+    matches = language is not None and catalogue.may_match(raw, language)
+    if matches and language in _JS:
         return None, raw, stat, None  # its cache key depends on its imports: see _project_pass
+    if not matches and language is not None:
+        # Never parsed, so never decoded: only what makes a file unreadable is looked for.
+        problem = unreadable(raw)
+        if problem is not None:
+            return (None, FileError(path, problem)), b"", None, None
+        if cache is not None:
+            key = cache_module.content_key(raw, language, ",".join(r.code for r in catalogue.rules))
+            cache.put(path, stat, key, [])
+        return (FileResult(path, []), None), raw, stat, key
     if cache is not None:
         key = cache_module.content_key(raw, language or "", ",".join(r.code for r in catalogue.rules))
         cached = cache.get(key)
@@ -382,8 +392,8 @@ def _quick(candidate: Candidate, catalogue: engine.Catalogue, options: Options):
             for finding in cached:
                 finding.path = path
             return (FileResult(path, cached, original=raw if cached else b""), None), raw, stat, key
-    if language is None or not catalogue.may_match(raw, language):
-        # Nothing to parse: the cheap checks (encoding, binary) still run here.
+    if not matches:
+        # An unknown extension (a file named on the command line): process() says why.
         outcome = process(path, raw, catalogue, options)
         return _finish(path, raw, stat, key, outcome, catalogue, options), raw, stat, key
     return None, raw, stat, key

@@ -21,6 +21,17 @@ class SourceError(Exception):
     """The file cannot be linted (binary, undecodable, unknown language)."""
 
 
+def unreadable(raw: bytes) -> str | None:
+    """Why bytes cannot be a source file, found without decoding them (a UTF-16 or UTF-32
+    mark, NUL bytes), or None. ``SourceFile.from_bytes`` also checks the UTF-8."""
+    for bom, name in _FOREIGN_BOMS:
+        if raw.startswith(bom):
+            return f"encoded as {name}; only UTF-8 is supported"
+    if b"\x00" in raw:
+        return "looks binary (contains NUL bytes)"
+    return None
+
+
 @dataclass
 class SourceFile:
     """A file's content without its BOM, plus what is needed to write it back exactly.
@@ -42,13 +53,11 @@ class SourceFile:
         language = language or language_for_path(path)
         if language is None:
             raise SourceError("not a JavaScript, TypeScript or Python file (unknown extension)")
-        for bom, name in _FOREIGN_BOMS:
-            if raw.startswith(bom):
-                raise SourceError(f"encoded as {name}; only UTF-8 is supported")
+        problem = unreadable(raw)
+        if problem is not None:
+            raise SourceError(problem)
         bom = UTF8_BOM if raw.startswith(UTF8_BOM) else b""
         body = raw[len(bom):]
-        if b"\x00" in body:
-            raise SourceError("looks binary (contains NUL bytes)")
         try:
             body.decode("utf-8")
         except UnicodeDecodeError as exc:

@@ -175,7 +175,7 @@ class Resolver:
             elif kind in ("identifier", "shorthand_property_identifier"):
                 self.references.setdefault(node.text.decode(), []).append(node)
                 self._scope_of[key(node)] = key(block)
-            stack.extend((child, block, func) for child in reversed(node.children))
+            stack.extend((child, block, func) for child in reversed(node.named_children))
         for name_node, rhs in pending_assignments:
             binding = self.lookup(name_node)
             if binding is None:
