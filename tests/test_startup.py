@@ -1,0 +1,44 @@
+"""What a one-file run (a pre-commit hook) loads: only what the file's language needs."""
+
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+TSX = "import { createDockerDesktopClient } from '@docker/extension-api-client';\n" \
+      "const ddClient = createDockerDesktopClient();\nexport const App = () => ddClient.toastError('x');\n"
+
+
+def loaded_modules(tmp_path, name: str, code: str) -> set[str]:
+    (tmp_path / name).write_text(code)
+    script = (
+        "import sys, runpy\n"
+        f"sys.argv = ['ddmigrate', 'check', '--no-cache', {name!r}]\n"
+        "try:\n    runpy.run_module('migrator', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, timeout=120,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    assert "DD302" in proc.stdout.decode(), proc.stdout.decode() + proc.stderr.decode()
+    return set(proc.stderr.decode().split())
+
+
+def test_a_tsx_file_does_not_load_libcst_or_the_python_front_end(tmp_path):
+    modules = loaded_modules(tmp_path, "App.tsx", TSX)
+    assert "tree_sitter" in modules  # the check is real: the TSX path ran
+    assert not [m for m in modules if m == "libcst" or m.startswith("libcst.")]
+    assert "tree_sitter_html" not in modules
+
+
+def test_a_python_file_does_load_libcst(tmp_path):
+    code = "from migrator.shim import DockerDesktopClient\nclient = DockerDesktopClient()\nclient.backend.get('/x')\n"
+    (tmp_path / "app.py").write_text(code)
+    script = (
+        "import sys, runpy\nsys.argv = ['ddmigrate', 'check', '--no-cache', 'app.py']\n"
+        "try:\n    runpy.run_module('migrator', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "print('libcst' in sys.modules, file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, timeout=120,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    assert "DD501" in proc.stdout.decode(), proc.stdout.decode()
+    assert proc.stderr.decode().strip().endswith("True")
