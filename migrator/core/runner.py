@@ -237,7 +237,7 @@ def _project_pass(items, slots, work: list[Pending], catalogue: engine.Catalogue
                 still.append(index)
                 continue
             project = everything if item.explicit else scan
-            modules = _modules_of(project, item.path, raw)
+            modules = project.modules_of(item.path, raw)
             if not modules:
                 still.append(index)
                 continue
@@ -258,7 +258,7 @@ def _project_pass(items, slots, work: list[Pending], catalogue: engine.Catalogue
     for pending in sorted(work + promoted, key=lambda p: p.index):
         if language_for_path(pending.path) in _JS:
             project = everything if pending.index in explicit else final
-            pending.modules = _modules_of(project, pending.path, pending.raw) or None
+            pending.modules = project.modules_of(pending.path, pending.raw) or None
             if _cached_with_modules(pending, slots, options):
                 _tick(options)
                 continue
@@ -316,17 +316,6 @@ def _read(path: str) -> bytes | None:
             return handle.read()
     except OSError:
         return None
-
-
-def _modules_of(project, path: str, raw: bytes) -> dict:
-    from migrator.js.project import regex_specifiers
-
-    found = {}
-    for specifier in regex_specifiers(raw):
-        exports = project.exports_of_specifier(path, specifier)
-        if exports is not None:
-            found[specifier] = exports
-    return found
 
 
 def _tick(options: Options) -> None:

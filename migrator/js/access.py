@@ -193,7 +193,7 @@ def _split_destructuring(ctx, binding, value, elements, suffix) -> tuple[list[Ed
     name = binding.name
     declarator = binding.declarator
     statement = declarator.parent
-    if not _is_pure(value):
+    if not is_pure(value):
         return [], f"`{name}` is destructured with other members from an expression that cannot be repeated; rewrite it by hand"
     declarators = [c for c in statement.named_children if c.type == "variable_declarator"] if statement else []
     if len(declarators) != 1:
@@ -237,7 +237,7 @@ def client_source(ctx, call: BackendCall) -> tuple[str | None, str | None]:
     if not _taken_from_client(ctx, binding):
         return None, f"the backend is held in `{name}`, which does not take it from a client here; rewrite it by hand"
     client = unwrap(value).child_by_field_name("object") if binding.path == () else value
-    if not _is_pure(client):
+    if not is_pure(client):
         return None, f"the backend is held in `{name}`, taken from an expression that cannot be repeated here"
     for ident in _identifiers(client):
         if ctx.resolver.lookup(ident) is not ctx.resolver.lookup_name(ident.text.decode(), call.call):
@@ -245,7 +245,7 @@ def client_source(ctx, call: BackendCall) -> tuple[str | None, str | None]:
     return ctx.text(client), None
 
 
-def _is_pure(node) -> bool:
+def is_pure(node) -> bool:
     """Safe to evaluate twice: names and member chains of names (no calls, no side effects)."""
     node = unwrap(node)
     if node is None:
@@ -253,7 +253,7 @@ def _is_pure(node) -> bool:
     if node.type in ("identifier", "this"):
         return True
     if node.type == "member_expression":
-        return _is_pure(node.child_by_field_name("object"))
+        return is_pure(node.child_by_field_name("object"))
     return False
 
 

@@ -18,6 +18,7 @@ import weakref
 from dataclasses import dataclass
 
 from migrator.core.model import Edit
+from migrator.js.access import is_pure
 from migrator.js.resolve import TRANSPARENT, Binding, Kind, member_name, this_class, unwrap
 from migrator.migration.table import BACKEND, CLIENT, MEMBERS, V0Member
 
@@ -174,7 +175,7 @@ def _bind_edits(ctx, node, member: V0Member, call) -> tuple[list[Edit], str | No
         return [], _value_reason(member, shown)
     obj = node.child_by_field_name("object")
     args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
-    if len(args) != 1 or ctx.text(args[0]) != ctx.text(obj) or not _is_pure(obj) or node.type != "member_expression":
+    if len(args) != 1 or ctx.text(args[0]) != ctx.text(obj) or not is_pure(obj) or node.type != "member_expression":
         return [], (f"{shown} is bound to something other than its client, and v1 declares `{member.v1}` as a method"
                     " of another object; bind it by hand")
     prop = node.child_by_field_name("property")
@@ -210,7 +211,7 @@ def _client_of(ctx, source) -> tuple[str | None, str | None]:
         if inner.type != "member_expression" or ctx.resolver.kind(inner.child_by_field_name("object")) is not Kind.CLIENT:
             return None, f"`{ctx.text(source)}` is not read from the client here; rewrite it by hand"
         source = inner.child_by_field_name("object")
-    if not _is_pure(source):
+    if not is_pure(source):
         return None, f"`{ctx.text(source)}` cannot be evaluated again at each use; rewrite it by hand"
     return ctx.text(source), None
 
@@ -246,13 +247,6 @@ def _this_owner(node):
     return None
 
 
-def _is_pure(node) -> bool:
-    node = unwrap(node)
-    if node is None:
-        return False
-    if node.type in ("identifier", "this"):
-        return True
-    return node.type == "member_expression" and _is_pure(node.child_by_field_name("object"))
 
 
 def _outer(node):

@@ -201,11 +201,7 @@ class Project:
             return None
         # What the module imports decides what it exports: found without parsing, so that
         # a cached summary needs no parse at all.
-        modules = {}
-        for specifier in regex_specifiers(raw):
-            exports = self.exports_of_specifier(path, specifier)
-            if exports is not None:
-                modules[specifier] = exports
+        modules = self.modules_of(path, raw)
         if not modules and not any(literal in raw for literal in CLIENT_LITERALS):
             return None  # neither the client's names nor a module that exports it: nothing to find
         key = None
@@ -232,9 +228,16 @@ class Project:
         return self.exports(target) if target is not None else None
 
     def modules_for(self, path: str, root) -> dict[str, Exports]:
-        """For each module ``path`` imports (by specifier as written), what it exports."""
+        """For each module a parsed file imports (by specifier as written), what it exports."""
+        return self._modules(path, import_specifiers(root))
+
+    def modules_of(self, path: str, raw: bytes) -> dict[str, Exports]:
+        """The same from a file's bytes, without parsing it (``regex_specifiers``)."""
+        return self._modules(path, regex_specifiers(raw))
+
+    def _modules(self, path: str, specifiers) -> dict[str, Exports]:
         found = {}
-        for specifier in import_specifiers(root):
+        for specifier in specifiers:
             exports = self.exports_of_specifier(path, specifier)
             if exports is not None:
                 found[specifier] = exports
