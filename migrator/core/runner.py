@@ -55,6 +55,9 @@ class RunResult:
     found_through_imports: int = 0
     project_seconds: float = 0.0
     suppressed: int = 0  # findings dropped by the bulk suppressions file (migrator.core.suppressions)
+    formatted: list[str] = field(default_factory=list)  # fixed files the project's prettier formatted
+    reverted: list[str] = field(default_factory=list)  # fixed files reverted by `fix --verify-types`
+    notes: list[str] = field(default_factory=list)  # what the fix review says (formatter, type check)
 
     @property
     def findings(self) -> list[Finding]:
@@ -82,6 +85,10 @@ class Options:
     force_exclude: bool = False  # configured exclusions apply to files named on the command line too
     # Called with the paths fixing would write, before any is written; it raises to write nothing.
     before_write: object = None
+    # Called with the fixed FileResults and a function that lints bytes of a path, once every
+    # file is fixed and before any is written (or shown): it may change or revert the fixes
+    # (`fix --verify-types`, the project's formatter: migrator.core.postfix).
+    review: object = None
 
 
 # Parsing is what costs; below this many files to parse, a process pool costs more than it saves.
@@ -176,7 +183,11 @@ def run(paths: list[str], catalogue: engine.Catalogue, options: Options) -> RunR
     for pending, outcome in zip(work, _process_all(work, options)):
         slots[pending.index] = _finish(pending.path, pending.raw, pending.stat, pending.key, outcome, catalogue, options)
         _tick(options)
-    if options.write and options.before_write is not None:
+    if options.review is not None:
+        options.review([s[0] for s in slots if s is not None and isinstance(s[0], FileResult) and s[0].fixed is not None
+                        and not s[0].written and s[1] is None],
+                       lambda path, raw: process(path, raw, _catalogue_for(catalogue, options, path), Options()))
+    if options.write and (options.before_write is not None or options.review is not None):
         _write_all(slots, catalogue, options)
     run_result = RunResult(modules_summarised=project_stats[0], found_through_imports=project_stats[1],
                            project_seconds=project_seconds)
@@ -395,7 +406,7 @@ def _finish(path, raw, stat, key, outcome, catalogue, options: Options):
         options.cache.put(path, stat, key, outcome.findings)
     elif options.cache is not None and key is not None and not outcome.findings and outcome.fixed is None:
         options.cache.put(path, stat, key, [])
-    if options.write and outcome.fixed is not None and options.before_write is None:
+    if options.write and outcome.fixed is not None and options.before_write is None and options.review is None:
         return _write(outcome, catalogue)
     return outcome, None
 
@@ -419,7 +430,8 @@ def _write_all(slots: list, catalogue: engine.Catalogue, options: Options) -> No
                and slot[0].fixed is not None and not slot[0].written and slot[1] is None]
     if not changed:
         return
-    options.before_write([slots[index][0].path for index in changed])
+    if options.before_write is not None:
+        options.before_write([slots[index][0].path for index in changed])
     for index in changed:
         slots[index] = _write(slots[index][0], catalogue)
 
@@ -442,10 +454,13 @@ def _in_pool(work: list[Pending], options: Options, jobs: int) -> list:
     tasks = [Task(p.path, p.raw, tuple(r.code for r in p.catalogue.rules), p.catalogue.report_unused_ignores, plain,
                   p.modules) for p in work]
     results: list = [None] * len(tasks)
-    chunk = max(1, min(64, len(tasks) // (jobs * 4)))
+    # Largest files first, in small chunks: one minified bundle costs as much as a hundred
+    # source files, and a worker left with it at the end would keep the other one idle.
+    order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i].raw))
+    chunk = max(1, min(8, len(tasks) // (jobs * 8)))
     try:
         with futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init) as pool:
-            for index, outcome in enumerate(pool.map(_work, tasks, chunksize=chunk)):
+            for index, outcome in zip(order, pool.map(_work, [tasks[i] for i in order], chunksize=chunk)):
                 results[index] = outcome
     except futures.process.BrokenProcessPool:
         pass

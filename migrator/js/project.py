@@ -33,8 +33,10 @@ from migrator.migration.table import CLIENT_LITERALS
 # What a module specifier may leave out, in the order TypeScript and bundlers try them.
 MODULE_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".d.ts", ".js", ".jsx", ".mjs", ".cjs")
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
-# A module larger than this is not summarised (a bundle): its exports are unknown.
-MAX_MODULE_BYTES = 1 << 20
+# A module larger than this is not summarised: it is a bundle or generated code, which
+# no extension imports its client from (a minified bundle costs as much to read as a
+# hundred source modules). Its exports are unknown; it is still analysed itself.
+MAX_MODULE_BYTES = 256 << 10
 
 
 # -- tsconfig.json ----------------------------------------------------------------------------
