@@ -126,7 +126,8 @@ def main() -> int:
     same_files.write_text("exclude = []\n")
     ours = [args.ddmigrate, "check", "--format", "json"]
     theirs = [str(ast_grep), "scan", "-c", str(sgconfig), "--json=compact"]
-    files = {"same files": sum(1 for _ in large.rglob("*") if _.is_file() and _.suffix in (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts"))}
+    suffixes = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
+    files = {"same files": sum(1 for p in large.rglob("*") if p.is_file() and p.suffix in suffixes)}
     results = {}
     # The results cache lives beside the configuration (or the current folder): keep it out of the tree.
     cold = median_of({"ddmigrate": ours + ["--no-cache", "--config", str(same_files), str(large)],
@@ -166,7 +167,7 @@ def main() -> int:
     else:
         print(f"{report['machine']}; {report['date']}; medians of {args.runs} runs")
         print(f"{'case':<34} {'ddmigrate':>10} {'ast-grep':>9} {'ratio':>7} {'files/s':>9} {'peak MB':>8}")
-        for (name, r, sg, count), case in zip(rows, report["cases"]):
+        for (name, r, sg, _count), case in zip(rows, report["cases"]):
             rate = f"{case['files_per_s']:.0f}" if case["files_per_s"] else ""
             print(f"{name:<34} {r['median']:>9.2f}s {sg:>8.2f}s {case['ratio_to_ast_grep']:>6.2f}x {rate:>9} "
                   f"{r['peak_rss_mb']:>8.0f}")
