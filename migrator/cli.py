@@ -313,10 +313,14 @@ def check(ctx, apply_fixes, paths, output_format, select, ignore, stdin_filename
               help="Apply the configured exclude/extend-exclude to files named on the command line too.")
 @click.option("--allow-dirty", is_flag=True,
               help="Also rewrite files with uncommitted changes (staged, unstaged or untracked) in git.")
+@click.option("--verify-types", is_flag=True,
+              help="Type-check with the project's own tsc before and after; revert fixed files that gain a type error.")
+@click.option("--no-format", is_flag=True, help="Never run fixed files through the project's prettier.")
 @suppression_options
 def fix(paths, output_format, select, ignore, stdin_filename, config_path, isolated, no_cache, quiet, verbose,
         statistics, report_unused_ignores, jobs, show_diff, check_only, unsafe_fixes, show_fixes=False, report_path=None,
-        force_exclude=False, allow_dirty=False, no_suppressions=False, suppressions_location=None):
+        force_exclude=False, allow_dirty=False, no_suppressions=False, suppressions_location=None,
+        verify_types=False, no_format=False):
     """Rewrite deprecated API uses in PATHS in place (safe fixes unless --unsafe-fixes)."""
     from migrator.core.runner import Options
 
@@ -331,8 +335,13 @@ def fix(paths, output_format, select, ignore, stdin_filename, config_path, isola
 
     if write and not allow_dirty:
         options.before_write = vcs.require_clean  # raises before anything is written
+    from migrator.core.postfix import Review
+
+    review = Review(verify_types=verify_types, format=not no_format and settings.config.format)
+    options.review = review  # type guard and formatter, before anything is written (migrator.core.postfix)
     try:
         result, sources = _run(paths, settings, options, stdin_filename, quiet, verbose)
+        review.apply_to(result)
     except vcs.DirtyFiles as exc:
         from migrator.report.text import plural
 
@@ -343,6 +352,9 @@ def fix(paths, output_format, select, ignore, stdin_filename, config_path, isola
         sys.exit(EXIT_ERROR)
     bulk_note = bulk.apply(result)
     mode = "diff" if show_diff else ("check" if check_only else "write")
+    if verbose:
+        for path in result.formatted:
+            click.echo(f"formatted {path} with the project's prettier", err=True)
     report_out = sys.stderr if (stdin_mode and not show_diff and not check_only) or show_diff else sys.stdout
     if stdin_mode and mode == "write":
         for file in result.files:
@@ -375,6 +387,8 @@ def fix(paths, output_format, select, ignore, stdin_filename, config_path, isola
         text.print_errors(result, color)
         if not quiet:
             echo(text.fix_summary(result, mode))
+            for note in result.notes:  # the type check (with how long tsc took) and the formatter
+                echo(f"note: {note}")
             if bulk_note:
                 echo(bulk_note)
         if show_fixes:
@@ -399,6 +413,14 @@ def shim(ctx):
     from migrator.shim_js.install import shim_command
 
     shim_command.main(args=ctx.args, prog_name="ddmigrate shim")
+
+
+@main.command("server")
+def server():
+    """Run the language server (LSP) on standard input and output, for editors."""
+    from migrator.server import main as serve  # pygls is imported only here: startup stays short
+
+    sys.exit(serve())
 
 
 def _render(output_format: str, result, sources, *, fixing: bool) -> str:

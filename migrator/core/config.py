@@ -11,7 +11,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 
-KEYS = frozenset({"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "unsafe-fixes", "markdown"})
+KEYS = frozenset({"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "unsafe-fixes", "markdown", "format"})
 
 
 class ConfigError(Exception):
@@ -29,6 +29,7 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     unsafe_fixes: bool = False
     markdown: bool = True  # false: Markdown files (.md, .mdx) are left out
+    format: bool = True  # false: fixed files are never run through the project's prettier
 
 
 def find(start: str) -> str | None:
@@ -72,7 +73,7 @@ def load(path: str | None) -> Config:
     for key, value in data.items():
         if key not in KEYS:
             raise ConfigError(f"{path}: unknown key {key!r} (known: {', '.join(sorted(KEYS))})")
-        if key in ("unsafe-fixes", "markdown"):
+        if key in ("unsafe-fixes", "markdown", "format"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{path}: {key!r} must be true or false")
             setattr(config, key.replace("-", "_"), value)

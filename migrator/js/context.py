@@ -74,5 +74,15 @@ class JsContext(Context):
         """A finding at a tree-sitter ``node``; no fix when it would touch unparsable code."""
         if node.has_error and no_fix_reason is None and edits:
             no_fix_reason = "the code around it has a syntax error, so it is not edited"
+        if edits and no_fix_reason is None:
+            from migrator.js.layout import arrange
+
+            edits = arrange(self, edits)  # keep the original call's line breaks
+        from migrator.js.layout import stale_directive
+
+        directive = stale_directive(self.content, node.start_byte)
+        if directive:
+            message += (f" (note: the `// {directive}` above it may now hide type errors of the v1 API; "
+                        "check whether it is still needed)")
         return self.finding_at(rule, node.start_byte, node.end_byte, message, edits=edits,
                                applicability=applicability, no_fix_reason=no_fix_reason, fix_note=fix_note)

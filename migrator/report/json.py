@@ -39,6 +39,9 @@ def render(result: RunResult, *, fixing: bool = False) -> str:
             for f in result.applied
         ]
         report["changed_files"] = [r.path for r in result.changed_files]
+        report["formatted_files"] = list(getattr(result, "formatted", []))  # by the project's prettier
+        report["reverted_files"] = list(getattr(result, "reverted", []))  # by `fix --verify-types`
+        report["notes"] = list(getattr(result, "notes", []))
     report["summary"] = {
         "files": len(result.files),
         "findings": len(result.findings),
