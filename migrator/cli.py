@@ -337,7 +337,8 @@ def fix(paths, output_format, select, ignore, stdin_filename, config_path, isola
         options.before_write = vcs.require_clean  # raises before anything is written
     from migrator.core.postfix import Review
 
-    review = Review(verify_types=verify_types, format=not no_format and settings.config.format)
+    review = Review(verify_types=verify_types, format=not no_format and settings.config.format,
+                    unsafe=settings.unsafe_fixes)
     options.review = review  # type guard and formatter, before anything is written (migrator.core.postfix)
     try:
         result, sources = _run(paths, settings, options, stdin_filename, quiet, verbose)

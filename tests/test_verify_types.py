@@ -107,3 +107,37 @@ def test_the_summary_says_how_long_tsc_took(tmp_path):
                           cwd=folder, capture_output=True, text=True, timeout=600)
     assert "note: --verify-types: tsc checked 1 fixed file in" in proc.stdout
     assert " s; 0 reverted" in proc.stdout
+
+
+MIXED_WINDOW = """interface Window {
+  ddClient: {
+    backend: { execInContainer(container: string, cmd: string): Promise<string> };
+    toastError(message: string): void;
+    desktopUI: { toast: { error(message: string): void } };
+    docker: { cli: {} };
+  };
+}
+"""
+MIXED_CALLS = """export async function status(): Promise<string> {
+  window.ddClient.toastError("checking");
+  return await window.ddClient.backend.execInContainer("svc", "cat /status");
+}
+"""
+
+
+def test_when_a_files_fixes_fail_together_those_that_pass_alone_are_kept(tmp_path):
+    folder = project(tmp_path, {"env.d.ts": MIXED_WINDOW, "status.ts": MIXED_CALLS})
+    proc, report = run_fix(folder)
+    fixed = (folder / "src" / "status.ts").read_text()
+    assert fixed == MIXED_CALLS.replace('window.ddClient.toastError("checking")',
+                                        'window.ddClient.desktopUI.toast.error("checking")'), fixed
+    assert report["changed_files"] == [os.path.join("src", "status.ts")]
+    [left] = [f for f in report["findings"] if f["path"].endswith("status.ts")]
+    assert left["code"] == "DD203" and left["fix"] == "none"
+    assert [f["code"] for f in report["fixed"]] == ["DD302"]
+    assert left["no_fix_reason"].startswith("fix reverted: it adds a type error: DD203 [exec-in-container] at line 3:")
+    assert "TS2339" in left["no_fix_reason"]
+    assert any("1 partly" in n for n in report["notes"]), report["notes"]
+    # A second run with the guard changes nothing.
+    again, report = run_fix(folder)
+    assert (folder / "src" / "status.ts").read_text() == fixed

@@ -184,9 +184,12 @@ def run(paths: list[str], catalogue: engine.Catalogue, options: Options) -> RunR
         slots[pending.index] = _finish(pending.path, pending.raw, pending.stat, pending.key, outcome, catalogue, options)
         _tick(options)
     if options.review is not None:
+        # Re-reading a file (to revert it, or fix by fix) sees what its imports export, as its fix did.
+        modules = {p.path: p.modules for p in work}
         options.review([s[0] for s in slots if s is not None and isinstance(s[0], FileResult) and s[0].fixed is not None
                         and not s[0].written and s[1] is None],
-                       lambda path, raw: process(path, raw, _catalogue_for(catalogue, options, path), Options()))
+                       lambda path, raw: process(path, raw, _catalogue_for(catalogue, options, path), Options(),
+                                                 modules=modules.get(path)))
     if options.write and (options.before_write is not None or options.review is not None):
         _write_all(slots, catalogue, options)
     run_result = RunResult(modules_summarised=project_stats[0], found_through_imports=project_stats[1],

@@ -4,7 +4,8 @@ Like the re-parse after every fix pass, one level up: the project is type-checke
 after the fix, with the project's compiler (``node_modules/typescript``, the package behind
 ``node_modules/.bin/tsc``, found walking up from the tsconfig) and its ``tsconfig.json`` (found
 walking up from each fixed file). A fixed file that gains a type error the original did not
-have is reverted, and its fixes are reported with tsc's message as the reason. When a fix
+have is reverted, and its fixes are reported with tsc's message as the reason; then its fixes
+are tried one at a time and those that add no error are kept (``one_by_one``). When a fix
 breaks other files (a declaration file everything else relies on), the fixed files are tried
 one by one and only those that keep the project as clean as it was are kept.
 
@@ -38,6 +39,9 @@ class Outcome:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     checked: int = 0  # fixed files that a project's type check covered
+    # Files whose fixes together failed but some of which pass alone: path -> (the text
+    # with those fixes, the reason the others were dropped).
+    partial: dict[str, tuple[bytes, str]] = field(default_factory=dict)
 
 
 def find_up(start: str, name: str) -> str | None:
@@ -131,10 +135,13 @@ def describe(d: dict) -> str:
     return f"{where}error TS{d['code']}: {d['message'].splitlines()[0]}"
 
 
-def verify(changed: dict[str, tuple[bytes, bytes]], node: str | None = None) -> Outcome:
+def verify(changed: dict[str, tuple[bytes, bytes]], node: str | None = None, one_by_one=None) -> Outcome:
     """Which of the ``changed`` files (path -> (original, fixed)) keep their fix.
 
-    Returns the reverted paths, each with tsc's message as the reason."""
+    Returns the reverted paths, each with tsc's message as the reason. ``one_by_one(path)``,
+    when given, lists a reverted file's fixes as texts to try in turn: ``(label, apply)``
+    where ``apply(text)`` adds that fix to ``text`` (None when it no longer applies); the
+    fixes that keep the file free of new errors are kept (``Outcome.partial``)."""
     outcome = Outcome()
     node = node or shutil.which("node")
     candidates = {os.path.abspath(p): p for p in changed if p.endswith(TS_EXTENSIONS)}
@@ -158,12 +165,35 @@ def verify(changed: dict[str, tuple[bytes, bytes]], node: str | None = None) -> 
         checker = Checker(node, package, config)
         try:
             _verify_project(checker, {candidates[f]: changed[candidates[f]] for f in files}, outcome)
+            if one_by_one is not None:
+                _fix_by_fix(checker, [candidates[f] for f in files], changed, outcome, one_by_one)
         except TscError as exc:
             outcome.notes.append(f"--verify-types: {os.path.relpath(config)}: {exc}; the fixes were kept unchecked")
         finally:
             checker.close()
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _fix_by_fix(checker: Checker, paths: list[str], changed, outcome: Outcome, one_by_one) -> None:
+    """For each reverted file, its fixes one at a time: each kept if the file gains no error."""
+    _, before = checker.check({})
+    for path in sorted(p for p in paths if p in outcome.reverted):
+        full = os.path.abspath(path)
+        original = changed[path][0]
+        text, dropped, kept = original, [], 0
+        for label, apply in one_by_one(path):
+            trial = apply(text)
+            if trial is None:
+                continue
+            _, after = checker.check({full: trial})
+            gained = [d for d in _new(before, after) if d["file"] == full]
+            if gained:
+                dropped.append(f"{label}: {describe(gained[0])}")
+            else:
+                text, kept = trial, kept + 1
+        if kept:
+            outcome.partial[path] = (text, outcome.reverted.pop(path) if not dropped else "; ".join(dropped))
 
 
 def _verify_project(checker: Checker, changed: dict[str, tuple[bytes, bytes]], outcome: Outcome) -> None:
