@@ -55,7 +55,10 @@ UNSAFE_HEADING = "### an unsafe fix is available, but unsafe fixes were not appl
 @pytest.fixture
 def extension(write, tmp_path):
     write({"ui/src/App.tsx": APP, "ui/src/legacy.js": LEGACY, "ui/src/version.ts": CLEAN,
-           "metadata.json": '{"ui": {"dashboard-tab": {"title": "Todo"}}}\n'})
+           # (a backend socket and kubectl shipped: the metadata rules have nothing to say)
+           "metadata.json": '{"vm": {"image": "todo", "exposes": {"socket": "todo.sock"}}, "host": {"binaries": [{"darwin":'
+                            ' [{"path": "/darwin/kubectl"}], "windows": [{"path": "/windows/kubectl.exe"}], "linux":'
+                            ' [{"path": "/linux/kubectl"}]}]}, "ui": {"dashboard-tab": {"title": "Todo"}}}\n'})
     return tmp_path
 
 

@@ -102,7 +102,8 @@ export const warn = () => client.toastError("no");
 TSCONFIG = {"compilerOptions": {"baseUrl": ".", "paths": {"@/*": ["src/*"]}, "strict": True, "jsx": "react-jsx"}}
 
 PROJECT = {
-    "metadata.json": json.dumps({"icon": "docker.svg", "vm": {"composefile": "docker-compose.yaml"},
+    "metadata.json": json.dumps({"icon": "docker.svg", "vm": {"composefile": "docker-compose.yaml", "exposes": {"socket": "demo.sock"}},
+                                 "host": {"binaries": [{p: [{"path": f"/{p}/kubectl"}] for p in ("darwin", "linux", "windows")}]},
                                  "ui": {"dashboard-tab": {"title": "Demo", "root": "/ui", "src": "index.html"}}}),
     "docker-compose.yaml": "services:\n  demo:\n    image: demo-backend\n",
     "Dockerfile": "FROM alpine\nCOPY metadata.json .\nCOPY ui/build ui\n",

@@ -8,6 +8,7 @@ import pytest
 from migrator.core.engine import Catalogue, fix, lint
 from migrator.core.registry import all_rules
 from migrator.core.source import SourceFile
+from migrator.core.testing import example_source
 from tests.typecheck import api_errors
 from tests.typecheck import typecheck_all as typecheck
 
@@ -70,7 +71,8 @@ def test_the_engine_output_is_what_the_examples_expect(results):
     examples, _, _ = results
     catalogue = Catalogue(all_rules(), report_unused_ignores=True)
     for name, example in examples.items():
-        out = fix(SourceFile.from_bytes(example.filename, example.code.encode()), catalogue, unsafe=example.unsafe)
+        with example_source(example) as source:  # next to its metadata.json, when it has one
+            out = fix(source, catalogue, unsafe=example.unsafe)
         assert out.source.content.decode() == example.fixed, name
 
 

@@ -11,7 +11,8 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 
-KEYS = frozenset({"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "unsafe-fixes", "markdown", "format"})
+KEYS = frozenset({"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "unsafe-fixes", "markdown", "format",
+                  "host-binaries-installed"})
 
 
 class ConfigError(Exception):
@@ -30,6 +31,8 @@ class Config:
     unsafe_fixes: bool = False
     markdown: bool = True  # false: Markdown files (.md, .mdx) are left out
     format: bool = True  # false: fixed files are never run through the project's prettier
+    # Host programs installed by other means than the extension's `host.binaries` (host-binary-not-shipped).
+    host_binaries_installed: list[str] = field(default_factory=list)
 
 
 def find(start: str) -> str | None:

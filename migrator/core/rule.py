@@ -31,18 +31,22 @@ class Example:
     fix: str = "safe"  # the fix label every finding of this example must carry
     unsafe: bool = False
     message: str | None = None  # when set, the exact message every finding of this example carries
+    # Files written next to the example (relative path, text): the extension's metadata.json,
+    # its compose file. With files, the example runs from a temporary folder holding them.
+    files: tuple[tuple[str, str], ...] = ()
 
 
-def Valid(code: str, filename: str = "example.ts") -> Example:
-    return Example(code=code, filename=filename, findings=0, fix="none")
+def Valid(code: str, filename: str = "example.ts", *, files: tuple[tuple[str, str], ...] = ()) -> Example:
+    return Example(code=code, filename=filename, findings=0, fix="none", files=files)
 
 
 def Invalid(code: str, fixed: str | None = None, *, filename: str = "example.ts", findings: int = 1,
-            fix: str | None = None, unsafe: bool = False, message: str | None = None) -> Example:
+            fix: str | None = None, unsafe: bool = False, message: str | None = None,
+            files: tuple[tuple[str, str], ...] = ()) -> Example:
     if fix is None:
         fix = "safe" if fixed is not None and not unsafe else ("unsafe" if unsafe else "none")
     return Example(code=code, filename=filename, fixed=fixed, findings=findings, fix=fix, unsafe=unsafe,
-                   message=message)
+                   message=message, files=files)
 
 
 class Context:

@@ -14,6 +14,7 @@ from migrator.core.languages import language_for_path
 from migrator.core.model import FileError, Finding
 from migrator.core.source import SourceError, SourceFile, unreadable
 from migrator.core.writer import WriteError, write_atomic
+from migrator.migration.metadata import stamp as metadata_stamp
 
 
 @dataclass
@@ -291,6 +292,8 @@ def _cached_with_modules(pending: Pending, slots, options: Options) -> bool:
     digest = repr(sorted(pending.modules.items())) if pending.modules else ""
     # Whether a fix may import the v1 types depends on the project's package.json (DD306).
     digest += _package_stamp(os.path.dirname(os.path.abspath(pending.path)))
+    # The metadata rules read the extension's metadata.json, compose file and configuration.
+    digest += metadata_stamp(pending.path)
     codes = ",".join(r.code for r in pending.catalogue.rules)
     pending.key = cache_module.content_key(pending.raw, language_for_path(pending.path) or "", f"{codes};{digest}")
     pending.stat = None

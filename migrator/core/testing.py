@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
+
 from migrator.core.engine import Catalogue, fix, lint
 from migrator.core.rule import Example, Rule
 from migrator.core.source import SourceFile
@@ -11,6 +15,23 @@ class ExampleFailure(AssertionError):
     pass
 
 
+@contextlib.contextmanager
+def example_source(example: Example):
+    """The example's code as a source; with ``files``, inside a temporary folder that holds
+    them, so rules that read the extension's metadata.json find it."""
+    text = example.code.encode("utf-8")
+    if not example.files:
+        yield SourceFile.from_bytes(example.filename, text)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        for name, content in example.files:
+            target = os.path.join(folder, name)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as handle:
+                handle.write(content)
+        yield SourceFile.from_bytes(os.path.join(folder, example.filename), text)
+
+
 def run_example(rule: Rule, example: Example, catalogue: Catalogue | None = None) -> None:
     """Check one example of ``rule`` with the whole catalogue (rules report for each other:
     an exec call with a pipe is a chained-shell-command finding); raise ExampleFailure."""
@@ -18,7 +39,11 @@ def run_example(rule: Rule, example: Example, catalogue: Catalogue | None = None
         from migrator.core.registry import all_rules
 
         catalogue = Catalogue(all_rules(), report_unused_ignores=True)
-    source = SourceFile.from_bytes(example.filename, example.code.encode("utf-8"))
+    with example_source(example) as source:
+        _run(rule, example, source, catalogue)
+
+
+def _run(rule: Rule, example: Example, source: SourceFile, catalogue: Catalogue) -> None:
     findings = [f for f in lint(source, catalogue) if f.code == rule.code]
     if len(findings) != example.findings:
         raise ExampleFailure(

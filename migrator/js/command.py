@@ -93,10 +93,50 @@ def _collect(ctx, node, command: Command, depth: int) -> None:
         inner = Command(node=value)
         _collect(ctx, unwrap(value), inner, depth + 1)
         if inner.substitutions:
-            raise Unknown(f"the command is the variable `{ctx.text(node)}`, built from other values")
+            problem = _not_inlinable(ctx, node, binding, inner)
+            if problem:
+                refusal = Unknown(f"the command is the variable `{ctx.text(node)}`, built from other values ({problem})")
+                refusal.split_by_hand = True  # a string the shell split: never passed on whole
+                raise refusal
+            # Declared just before its use: its substitutions read the same values at the call.
+            command.substitutions.extend(inner.substitutions)
         command.segments.extend(inner.segments)
     else:
         raise Unknown("the command is not a string literal, so it cannot be split here")
+
+
+_FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "function_declaration",
+                        "generator_function", "generator_function_declaration", "method_definition", "class_body"})
+
+
+def _not_inlinable(ctx, use, binding, inner: Command) -> str | None:
+    """Why a `const` template cannot be written at its use in place of the name, or None.
+
+    It can when its declaration is the statement just before the one using it, in the same
+    block and outside any function the use is in (so its substitutions read the same values,
+    evaluated at the same moment), and every substitution is a name or a chain of property
+    reads (copying it evaluates nothing that the declaration did not)."""
+    declaration = binding.declarator.parent if binding.declarator is not None else None
+    if declaration is None or declaration.type != "lexical_declaration":
+        return "not declared just before its use"
+    statement = use
+    block = declaration.parent
+    while statement.parent is not None and statement.parent != block:
+        statement = statement.parent
+        if statement.type in _FUNCTIONS:
+            return "used inside a function, where its values may have changed"
+    previous = statement.prev_named_sibling
+    while previous is not None and previous.type == "comment":
+        previous = previous.prev_named_sibling
+    if statement.parent is None or previous != declaration:
+        return "not declared just before its use"
+    for expression in inner.substitutions:
+        node = unwrap(expression)
+        while node is not None and node.type == "member_expression":
+            node = unwrap(node.child_by_field_name("object"))
+        if node is None or node.type not in ("identifier", "this"):
+            return f"`${{{ctx.text(expression)}}}` is more than a name"
+    return None
 
 
 def _is_stringy(node) -> bool:

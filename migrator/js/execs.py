@@ -42,7 +42,7 @@ def docker_arguments(ctx, args) -> list[tuple[object, str]] | str:
 
 
 def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell_edits=None,
-              preview: bool = False) -> Outcome:
+              preview: bool | str = False) -> Outcome:
     """``plan_command`` for a JavaScript call."""
     return plan_command(commands(ctx), rule, message, cmd_node, target, build_edits, shell_edits, preview)
 

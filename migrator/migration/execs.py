@@ -142,11 +142,13 @@ class Command(Protocol):
 
 
 def plan_command(source: CommandSource, rule, message: str, cmd_node, target: str, build_edits,
-                 shell_edits=None, preview: bool = False) -> Outcome:
+                 shell_edits=None, preview: bool | str = False) -> Outcome:
     """Decide the finding for a legacy single-string exec call, in either front-end.
 
     ``build_edits(command, words)`` returns the edits of the faithful rewrite;
     ``shell_edits(script_source)`` those of the explicit ``sh -c`` rewrite (VM only).
+    ``preview`` marks the early-preview ``backend("name")`` form (the fix is unsafe); a string
+    is the note to give instead of ``PREVIEW_NOTE``.
     """
     dialect = source.dialect
     try:
@@ -180,7 +182,7 @@ def plan_command(source: CommandSource, rule, message: str, cmd_node, target: st
     edits = build_edits(command, analysis.words)
     if preview:
         applicability = Applicability.UNSAFE
-        notes.append(PREVIEW_NOTE.strip(" ()"))
+        notes.append(preview if isinstance(preview, str) else PREVIEW_NOTE.strip(" ()"))
     if command.via is not None:
         if dialect.via_unsafe:
             applicability = Applicability.UNSAFE
@@ -235,7 +237,9 @@ def plan_arguments(source: CommandSource, rule, message: str, args: list[tuple[o
     for position, (value, text) in enumerate(args):
         try:
             command = source.read(value)
-        except UnknownCommand:
+        except UnknownCommand as exc:
+            if getattr(exc, "split_by_hand", False):  # a string known to hold several words
+                return Outcome(rule, message, [], no_fix_reason=f"{exc}; split it by hand")
             # A whole argument that is an expression was split at run time.
             items.append(text)
             notes.append(f"`{text}`")
@@ -266,7 +270,11 @@ def plan_arguments(source: CommandSource, rule, message: str, args: list[tuple[o
     if not items:
         return Outcome(rule, message, [], no_fix_reason="the command is empty")
     if notes:
-        message += f" ({', '.join(notes)} now reach the program as one argument each{dialect.argument_split_note})"
+        if len(notes) == 1:  # one value: said in the singular
+            split = dialect.argument_split_note.replace("their values", "its value")
+            message += f" ({notes[0]} now reaches the program as one argument{split})"
+        else:
+            message += f" ({', '.join(notes)} now reach the program as one argument each{dialect.argument_split_note})"
     if refused_args:
         unsafe = True
         message += (f" (the shim split each argument as a command of its own and refused {', '.join(refused_args)},"

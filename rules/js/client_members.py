@@ -247,7 +247,9 @@ class OpenExternal(_MemberMove):
     ```
 
     ## Fix safety
-    Safe: same argument, same behaviour.
+    Safe: same argument, same behaviour. v1 `host.openExternal` returns `void`: a call whose
+    result is used as a promise (`openExternal(url).then(...)`) is reported without a fix,
+    since the renamed call would chain on `undefined`.
 
     ## References
     - https://docs.docker.com/reference/api/extensions-sdk/Host/
@@ -256,6 +258,17 @@ class OpenExternal(_MemberMove):
     code = "DD304"
     name = "open-external"
     table = OPEN_EXTERNAL
+
+    def on_match(self, ctx, captures):
+        call = captures["call"][0]
+        parent = call.parent
+        prop = parent.child_by_field_name("property") if parent is not None and parent.type == "member_expression" else None
+        if prop is None or ctx.text(prop) not in ("then", "catch", "finally") or ctx.resolver.kind(captures["client"][0]) is not Kind.CLIENT:
+            yield from super().on_match(ctx, captures)
+            return
+        yield ctx.finding(self, call, f"`openExternal()` is deprecated; use `host.openExternal()` (v1 `host.openExternal` returns "
+                                      f"`void`, so the `.{ctx.text(prop)}(...)` chained on it would run on `undefined`)",
+                          no_fix_reason="the result is used as a promise; call what follows after `host.openExternal(url)` instead")
 
     valid = (
         Valid("ddClient.host.openExternal('https://docker.com');\n"),
@@ -267,4 +280,7 @@ class OpenExternal(_MemberMove):
         Invalid("<Link onOpen={ddClient.openExternal}>docs</Link>;\n", filename="Link.tsx"),
         Invalid("const open = window.ddClient.openExternal;\nopen('https://docs.docker.com');\n",
                 "window.ddClient.host.openExternal('https://docs.docker.com');\n"),
+        Invalid("window.ddClient.openExternal(url).then(() => setOpened(true));\n", filename="a.js",
+                message="`openExternal()` is deprecated; use `host.openExternal()` (v1 `host.openExternal` returns `void`, so the"
+                        " `.then(...)` chained on it would run on `undefined`)"),
     )

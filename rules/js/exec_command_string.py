@@ -104,10 +104,11 @@ class ExecCommandString(Rule):
         # A lone argument like `a|b` is usually data (a grep pattern); an argument that is an
         # operator, or holds one between words, was written for a shell.
         looks_like_shell = not args_only or text in OPERATOR_TOKENS or any(c.isspace() for c in text)
+        at = command.node if args_only else call  # a finding about an argument points at it
         if analysis.operators and looks_like_shell:
             shown = ", ".join(dict.fromkeys(f"`{p.text}`" for p in analysis.operators))
             return ctx.finding(
-                CHAINED, call,
+                CHAINED, at,
                 f"{what} holds shell syntax ({shown}): {analysis.operators[0].message}. Run one exec per "
                 "command and pass results on in JavaScript, or run a script explicitly with `sh -c`",
                 no_fix_reason="the intent of a shell command line cannot be guessed")
@@ -117,7 +118,7 @@ class ExecCommandString(Rule):
         if expansions:
             shown = ", ".join(dict.fromkeys(f"`{p.text}`" for p in expansions))
             return ctx.finding(
-                EXPANSION, call,
+                EXPANSION, at,
                 f"{what} relies on shell expansion ({shown}): {expansions[0].message}. v1 exec expands "
                 "nothing: compute the value in JavaScript",
                 no_fix_reason="the intended value cannot be known here")

@@ -89,7 +89,19 @@ class ExecDockerCmd(Rule):
         Invalid(
             "await ddClient.execDockerCmd('rm', '-f', containerId);\n",
             "await ddClient.docker.cli.exec('rm', ['-f', containerId]);\n",
-            unsafe=True, message="`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])` (`containerId` now reach the program as one argument each: the shell also split their values)",
+            unsafe=True, message="`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])` (`containerId` now reaches the program as one argument: the shell also split its value)",
         ),
         Invalid("await ddClient.execDockerCmd('ps', ...flags);\n", message="`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])`"),
+        # A `const` template declared just before is split like the template written inline
+        # (it used to become `docker.cli.exec(dockerCmd, [])`: the whole string as the subcommand).
+        Invalid(
+            "async function inspect(selected: string) {\n  const dockerCmd = `image inspect ${selected}`;\n  return ddClient.execDockerCmd(dockerCmd);\n}\n",
+            "async function inspect(selected: string) {\n  const dockerCmd = `image inspect ${selected}`;\n  return ddClient.docker.cli.exec(\"image\", [\"inspect\", `${selected}`]);\n}\n",
+            unsafe=True, message="`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])` (`${selected}` now reaches the program as one argument: the shell also split its value)",
+        ),
+        # Anywhere else its value may differ at the call: split it by hand, never passed on whole.
+        Invalid(
+            "const dockerCmd = `image inspect ${selected}`;\nrender();\nawait ddClient.execDockerCmd(dockerCmd);\n",
+            message="`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])`",
+        ),
     )

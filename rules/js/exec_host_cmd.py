@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from migrator.core.model import Edit
+from migrator.core.model import Applicability, Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of
 from migrator.js.execs import finding, member_path, plan_exec, words_edit
 from migrator.js.members import call_head, findings
+from migrator.js.metadata import unshipped_note
 from migrator.js.resolve import Kind
 from migrator.migration.execs import HOST, JS_COMMAND_CODES
+
+KUBECTL_ONLY = ('{"host": {"binaries": [{"darwin": [{"path": "/darwin/kubectl"}], "windows": [{"path": "/windows/kubectl.exe"}],'
+                ' "linux": [{"path": "/linux/kubectl"}]}]}}')
 
 
 class ExecHostCmd(Rule):
@@ -41,7 +45,9 @@ class ExecHostCmd(Rule):
 
     ## Fix safety
     Safe for a static command whose split is the same under `sh` and `cmd.exe`; unsafe when
-    it has template substitutions or depends on `sh` quoting.
+    it has template substitutions or depends on `sh` quoting, and when the extension's
+    `metadata.json` does not ship the program in `host.binaries` for every platform (the
+    message says so; `host-binary-not-shipped` reports it too).
 
     ## References
     - https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/
@@ -71,8 +77,17 @@ class ExecHostCmd(Rule):
         if len(args) != 1:
             yield ctx.finding(self, call, message, no_fix_reason="expected one command string")
             return
-        outcome = plan_exec(ctx, self, message, args[0], HOST,
-                            lambda command, words: edits + [words_edit(ctx, call, command, words)])
+        programs = []
+
+        def build(command, words):
+            programs.append(words[0].text if words[0].is_static else None)
+            return edits + [words_edit(ctx, call, command, words)]
+
+        outcome = plan_exec(ctx, self, message, args[0], HOST, build)
+        note = unshipped_note(ctx, programs[0]) if outcome.edits and programs else None
+        if note:  # never a safe fix for a host program the extension does not ship
+            outcome.applicability = Applicability.UNSAFE
+            outcome.message += f" ({note})"
         yield finding(ctx, outcome, call)
 
     valid = (
@@ -114,4 +129,18 @@ class ExecHostCmd(Rule):
         ),
         Invalid("const run = ddClient.execHostCmd;\nrun('ls');\nregister(run);\n", findings=2),
         Invalid("await ddClient.execHostCmd(cmdline);\n", message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)`"),
+        # The extension's metadata.json does not ship `hostname`: never a safe fix.
+        Invalid(
+            "const name = await ddClient.execHostCmd('hostname');\n",
+            "const name = await ddClient.extension.host!.cli.exec('hostname', []);\n",
+            filename="ui/src/host.ts", unsafe=True, files=(("metadata.json", KUBECTL_ONLY),),
+            message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)` (`hostname` is not shipped in"
+                    " metadata.json `host.binaries` for darwin (macOS), windows, linux: it must already be installed on every"
+                    " user's machine (host-binary-not-shipped))",
+        ),
+        Invalid(
+            "const v = await ddClient.execHostCmd('kubectl version');\n",
+            "const v = await ddClient.extension.host!.cli.exec('kubectl', ['version']);\n",
+            filename="ui/src/host.ts", files=(("metadata.json", KUBECTL_ONLY),),
+        ),
     )

@@ -61,7 +61,9 @@ class ExecInVmExtension(Rule):
     Safe for a fully static command. A template literal's substitutions each stay (part of)
     one argument, while the shell also split and expanded their values: that fix is unsafe
     and the message names the substitutions. A command held in a variable is split only when
-    it is a `const` string in the same file; anything else is reported without a fix.
+    it is a `const` string in the same file, or a `const` template declared in the statement
+    just before the call (in the same block, its substitutions plain names or property reads,
+    so they read the same values at the call); anything else is reported without a fix.
 
     ## References
     - https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/
@@ -149,6 +151,13 @@ class ExecInVmExtension(Rule):
             "const { backend } = ddClient;\nawait backend.execInVMExtension('ls');\n",
             "await ddClient.extension.vm!.cli.exec('ls', []);\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`",
         ),
+        # A `const` template just before the call is split like the same template inline.
+        Invalid(
+            "const command = `/app/tool status --name=${name}`;\nconst out = await ddClient.backend.execInVMExtension(command);\n",
+            "const command = `/app/tool status --name=${name}`;\nconst out = await ddClient.extension.vm!.cli.exec(\"/app/tool\", [\"status\", `--name=${name}`]);\n",
+            unsafe=True, message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)` (`${name}` now reaches the program as (part of) one argument: a value with spaces or shell characters is no longer split or expanded (usually the intent, and safer, but a change); the command was read from `command`)",
+        ),
+        Invalid("const command = `ls ${dir}`;\nbutton.onclick = () => ddClient.backend.execInVMExtension(command);\n", findings=1),
         # What cannot be split here.
         Invalid("await ddClient.backend.execInVMExtension(command);\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
         Invalid("await ddClient.backend.execInVMExtension(buildCommand());\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),

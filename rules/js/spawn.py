@@ -6,9 +6,10 @@ from migrator.core.model import Applicability, Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of, backend_call
 from migrator.js.execs import member_path
+from migrator.js.metadata import static_text, unshipped_note
 from migrator.js.resolve import Kind
 from migrator.js.stream import callback_edits
-from migrator.migration.table import MEMBERS
+from migrator.migration.table import HOST, MEMBERS
 from migrator.rules.js.exec_in_vm_extension import receiver_edits
 
 
@@ -44,6 +45,10 @@ class _Spawn(Rule):
             if note:
                 applicability = Applicability.UNSAFE
                 message += f" ({note})"
+            shipped = unshipped_note(ctx, static_text(ctx, args[0])) if self.entry.runs == HOST else None
+            if shipped:  # never a safe fix for a host program the extension does not ship
+                applicability = Applicability.UNSAFE
+                message += f" ({shipped})"
         yield ctx.finding(self, call, message, edits=edits if not reason else (), no_fix_reason=reason,
                           applicability=applicability)
 
@@ -79,7 +84,9 @@ _SHARED_DOC = """
     method, where v0 received the function once and called it without `this` (the Python
     codemod decides the same for `self.on_log`). A callback that is an expression with side
     effects, or an inline callback that is not in a statement of its own, is reported without
-    a fix.
+    a fix. A `spawnHostCmd` of a program that the extension's `metadata.json` does not ship
+    in `host.binaries` for every platform is unsafe too, and the message says so
+    (`host-binary-not-shipped`).
 """
 
 

@@ -206,7 +206,7 @@ class PythonExec(PythonRule):
         Invalid(
             _SETUP + "client.execDockerCmd('rm', '-f', container_id)\n",
             _SETUP + "client.docker.cli.exec('rm', ['-f', container_id])\n",
-            filename=PY, unsafe=True, message="`client.execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args...])` (`container_id` now reach the program as one argument each, or as written: the shim split their values at run time)",
+            filename=PY, unsafe=True, message="`client.execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args...])` (`container_id` now reaches the program as one argument, or as written: the shim split its value at run time)",
         ),
         # A string held in a variable assigned once: its value is copied into the call.
         Invalid(
