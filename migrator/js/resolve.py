@@ -158,24 +158,31 @@ class Resolver:
 
     def _collect(self) -> None:
         pending_assignments = []
-        stack = [(self.root, self.root, self.root)]  # node, block scope, function scope
+        # node, block scope, function scope, the block's key (computed once per scope)
+        stack = [(self.root, self.root, self.root, key(self.root))]
+        references, scope_of = self.references, self._scope_of
         while stack:
-            node, block, func = stack.pop()
+            node, block, func, block_key = stack.pop()
             kind = node.type
             if kind in FUNCTION_TYPES:
                 self._declare_function(node, block, func)
-                self._scope_parent[key(node)] = key(block)
+                node_key = key(node)
+                self._scope_parent[node_key] = block_key
                 block = func = node
+                block_key = node_key
             elif kind in BLOCK_TYPES and kind != "program":  # the root is its own scope
-                self._scope_parent[key(node)] = key(block)
-                block = node
+                node_key = key(node)
+                self._scope_parent[node_key] = block_key
+                block, block_key = node, node_key
             handler = _HANDLERS.get(kind)
             if handler is not None:
                 handler(self, node, block, func, pending_assignments)
             elif kind in ("identifier", "shorthand_property_identifier"):
-                self.references.setdefault(node.text.decode(), []).append(node)
-                self._scope_of[key(node)] = key(block)
-            stack.extend((child, block, func) for child in reversed(node.named_children))
+                references.setdefault(node.text.decode(), []).append(node)
+                scope_of[key(node)] = block_key
+                continue  # a leaf
+            if node.named_child_count:
+                stack.extend([(child, block, func, block_key) for child in reversed(node.named_children)])
         for name_node, rhs in pending_assignments:
             binding = self.lookup(name_node)
             if binding is None:
