@@ -16,6 +16,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
+from migrator.core.paths import find_up
+
 TIMEOUT = 60.0  # seconds for one project's batch
 
 
@@ -27,16 +29,11 @@ class Formatted:
 
 def prettier_package(path: str) -> str | None:
     """The prettier package behind the nearest ``node_modules/.bin/prettier`` above ``path``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    while True:
-        binary = os.path.join(folder, "node_modules", ".bin", "prettier")
-        if os.path.exists(binary):
-            package = os.path.join(folder, "node_modules", "prettier")
-            return os.path.realpath(package) if os.path.isdir(package) else None
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
+    binary = find_up(path, os.path.join("node_modules", ".bin", "prettier"))
+    if binary is None:
+        return None
+    package = os.path.join(os.path.dirname(os.path.dirname(binary)), "prettier")
+    return os.path.realpath(package) if os.path.isdir(package) else None
 
 
 def format_fixed(changed: dict[str, tuple[bytes, bytes]], node: str | None = None, timeout: float | None = None) -> Formatted:

@@ -12,6 +12,7 @@ from migrator.core import engine
 from migrator.core.discover import Candidate, discover
 from migrator.core.languages import language_for_path
 from migrator.core.model import FileError, Finding
+from migrator.core.paths import find_up
 from migrator.core.source import SourceError, SourceFile, unreadable
 from migrator.core.writer import WriteError, write_atomic
 from migrator.migration.metadata import stamp as metadata_stamp
@@ -265,9 +266,9 @@ def _project_pass(items, slots, work: list[Pending], catalogue: engine.Catalogue
         first = False
     for pending in promoted:
         slots[pending.index] = None
-    # Summaries made while the names were still being found may have missed a module: the
-    # final ones are made afresh with every name known (from the cache, when it is on).
-    final = Project(cache=options.cache, names=scan.names)
+    # Summaries made while the names were still being found may have missed a module: with
+    # new names, the final ones are made afresh (from the cache, when it is on).
+    final = Project(cache=options.cache, names=scan.names) if promoted else scan
     explicit = {i for i, item in enumerate(items) if isinstance(item, Candidate) and item.explicit}
     remaining = []
     for pending in sorted(work + promoted, key=lambda p: p.index):
@@ -278,7 +279,7 @@ def _project_pass(items, slots, work: list[Pending], catalogue: engine.Catalogue
                 _tick(options)
                 continue
         remaining.append(pending)
-    stats[:] = [scan.parsed + everything.parsed + final.parsed, len(promoted)]
+    stats[:] = [scan.parsed + everything.parsed + (final.parsed if final is not scan else 0), len(promoted)]
     return remaining
 
 
@@ -313,13 +314,12 @@ _JS = frozenset({"javascript", "typescript", "tsx", "vue", "svelte"})
 @functools.cache
 def _package_stamp(folder: str) -> str:
     """The nearest package.json above ``folder``, by size and modification time."""
-    candidate = os.path.join(folder, "package.json")
+    candidate = find_up(folder, "package.json", os.path.isfile)
     try:
-        stat = os.stat(candidate)
-        return f";{candidate}:{stat.st_size}:{stat.st_mtime_ns}"
+        stat = os.stat(candidate) if candidate else None
     except OSError:
-        parent = os.path.dirname(folder)
-        return "" if parent == folder else _package_stamp(parent)
+        stat = None
+    return f";{candidate}:{stat.st_size}:{stat.st_mtime_ns}" if stat else ""
 
 
 def _clean(slot) -> bool:

@@ -25,6 +25,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from migrator.core.paths import find_up
+
 TIMEOUT = 600.0  # seconds for one check of one project
 TS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 
@@ -44,30 +46,16 @@ class Outcome:
     partial: dict[str, tuple[bytes, str]] = field(default_factory=dict)
 
 
-def find_up(start: str, name: str) -> str | None:
-    folder = os.path.dirname(os.path.abspath(start)) if not os.path.isdir(start) else os.path.abspath(start)
-    while True:
-        candidate = os.path.join(folder, name)
-        if os.path.exists(candidate):
-            return candidate
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
-
-
 def typescript_package(tsconfig: str) -> str | None:
     """The project's ``typescript`` package: the one ``node_modules/.bin/tsc`` runs."""
-    folder = os.path.dirname(tsconfig)
-    while True:
-        tsc = os.path.join(folder, "node_modules", ".bin", "tsc")
-        package = os.path.join(folder, "node_modules", "typescript")
-        if os.path.exists(tsc) and os.path.isdir(package):
-            return os.path.realpath(package)
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
+    tsc = find_up(tsconfig, os.path.join("node_modules", ".bin", "tsc"),
+                  lambda p: os.path.exists(p) and os.path.isdir(_package_beside(p, "typescript")))
+    return os.path.realpath(_package_beside(tsc, "typescript")) if tsc else None
+
+
+def _package_beside(binary: str, package: str) -> str:
+    """`node_modules/<package>` for `node_modules/.bin/<binary>`."""
+    return os.path.join(os.path.dirname(os.path.dirname(binary)), package)
 
 
 class Checker:

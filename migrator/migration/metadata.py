@@ -22,6 +22,8 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from migrator.core.paths import find_up
+
 PLATFORMS = ("darwin", "windows", "linux")
 WINDOWS_SUFFIXES = (".exe", ".cmd")
 METADATA = "metadata.json"
@@ -113,11 +115,7 @@ def _stat(path: str | None) -> str:
 
 
 def _nearest(folder: str) -> str | None:
-    candidate = os.path.join(folder, METADATA)
-    if os.path.isfile(candidate):
-        return candidate
-    parent = os.path.dirname(folder)
-    return None if parent == folder else _nearest(parent)
+    return find_up(folder, METADATA, os.path.isfile)
 
 
 def _compose_and_config(metadata: str, folder: str) -> tuple[str | None, str, str | None, str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of, backend_call, is_preview_backend
 from migrator.js.command import argv_source, array_source
-from migrator.js.execs import arguments_edit, finding, member_path, plan_exec, replace_args, words_edit
+from migrator.js.execs import arguments_edit, finding, member_path, plan_exec
 from migrator.js.metadata import backend_container
 from migrator.migration.execs import CONTAINER, JS_COMMAND_CODES, VM
-from migrator.rules.js.exec_in_vm_extension import receiver_edits
+from migrator.rules.js.exec_in_vm_extension import receiver_edits, vm_exec_finding
 
 # The early preview's `backend("name")`: for a container reached by `docker exec`, the name is simply gone.
 DOCKER_PREVIEW_NOTE = ("early preview form: the extension name given to `backend(...)` is dropped (v1 has no such "
@@ -112,18 +112,7 @@ class ExecInContainer(Rule):
         name, why = own
         message = (f"`execInContainer()` is deprecated; `{name}` is this extension's own backend container ({why}): "
                    "use `extension.vm.cli.exec(cmd, args)`, which runs there")
-        edits, reason = receiver_edits(ctx, call, member_path(ctx, VM))
-        if reason:
-            yield ctx.finding(self, call.call, message, no_fix_reason=reason)
-            return
-        quote = ctx.preferred_quote()
-        outcome = plan_exec(
-            ctx, self, message, args[1], VM,
-            lambda command, words: edits + [words_edit(ctx, call.call, command, words)],
-            lambda script: edits + [replace_args(call.call, f"{quote}sh{quote}", [f"{quote}-c{quote}", script])],
-            preview=is_preview_backend(call.receiver),
-        )
-        yield finding(ctx, outcome, call.call)
+        yield vm_exec_finding(ctx, self, call, message, args[1], receiver_edits(ctx, call, member_path(ctx, VM)))
 
     valid = (
         Valid("await ddClient.docker.cli.exec('exec', [id, 'ls']);\n"),

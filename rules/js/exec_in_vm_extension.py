@@ -26,6 +26,22 @@ def receiver_edits(ctx, call, path: str):
     return [Edit(call.callee.start_byte, call.callee.end_byte, f"{client}.{path}")], None
 
 
+def vm_exec_finding(ctx, rule, call, message: str, cmd_node, receiver):
+    """The finding for a backend call that becomes ``extension.vm.cli.exec``: the receiver's
+    ``(edits, reason)`` plus the command planned (or an explicit `sh -c`, which the VM has)."""
+    edits, reason = receiver
+    if reason:
+        return ctx.finding(rule, call.call, message, no_fix_reason=reason)
+    quote = ctx.preferred_quote()
+    outcome = plan_exec(
+        ctx, rule, message, cmd_node, VM,
+        lambda command, words: edits + [words_edit(ctx, call.call, command, words)],
+        lambda script: edits + [replace_args(call.call, f"{quote}sh{quote}", [f"{quote}-c{quote}", script])],
+        preview=is_preview_backend(call.receiver),
+    )
+    return finding(ctx, outcome, call.call)
+
+
 class ExecInVmExtension(Rule):
     """`backend.execInVMExtension(str)` moves to `extension.vm.cli.exec(cmd, args)`
 
@@ -82,18 +98,10 @@ class ExecInVmExtension(Rule):
             return
         message = "`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"
         args = arguments_of(call.call)
-        edits, reason = receiver_edits(ctx, call, member_path(ctx, VM))
-        if len(args) != 1 or reason:
-            yield ctx.finding(self, call.call, message, no_fix_reason=reason or "expected one command string")
+        if len(args) != 1:
+            yield ctx.finding(self, call.call, message, no_fix_reason="expected one command string")
             return
-        quote = ctx.preferred_quote()
-        outcome = plan_exec(
-            ctx, self, message, args[0], VM,
-            lambda command, words: edits + [words_edit(ctx, call.call, command, words)],
-            lambda script: edits + [replace_args(call.call, f"{quote}sh{quote}", [f"{quote}-c{quote}", script])],
-            preview=is_preview_backend(call.receiver),
-        )
-        yield finding(ctx, outcome, call.call)
+        yield vm_exec_finding(ctx, self, call, message, args[0], receiver_edits(ctx, call, member_path(ctx, VM)))
 
     valid = (
         Valid("await ddClient.extension.vm?.cli.exec('ls', ['-l']);\n"),

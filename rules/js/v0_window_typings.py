@@ -6,6 +6,7 @@ import json
 import os
 
 from migrator.core.model import Applicability, Edit
+from migrator.core.paths import find_up
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.resolve import TYPES_PACKAGE, Kind, string_value
 from migrator.migration.table import CLIENT, MEMBERS
@@ -177,16 +178,10 @@ def dependency_problem(path: str) -> str | None:
     ``path``; else why the fix is not offered."""
     if not path or path == "-" or not os.path.isfile(path):
         return NOT_ON_DISK
-    folder = os.path.dirname(os.path.abspath(path))
-    while True:
-        candidate = os.path.join(folder, "package.json")
-        if os.path.isfile(candidate):
-            break
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return (f"no package.json was found above {_shown(path)}; add `{TYPES_PACKAGE}` to the project's "
-                    "devDependencies, then run `ddmigrate fix` again")
-        folder = parent
+    candidate = find_up(path, "package.json", os.path.isfile)
+    if candidate is None:
+        return (f"no package.json was found above {_shown(path)}; add `{TYPES_PACKAGE}` to the project's "
+                "devDependencies, then run `ddmigrate fix` again")
     deps = _dependencies(candidate)
     if deps is None:
         return f"{_shown(candidate)} cannot be read as JSON, so whether `{TYPES_PACKAGE}` is a dependency cannot be told"
