@@ -37,13 +37,14 @@ class JsContext(Context):
             stack = [self.tree.root_node]
             while stack:
                 node = stack.pop()
-                if node.type == "string" and node.is_named:  # not the `string` keyword of a type
+                # Named nodes only: string literals are, the `string` keyword of a type is not.
+                if node.type == "string":
                     if self.content[node.start_byte:node.start_byte + 1] == b"'":
                         single += 1
                     else:
                         double += 1
-                elif node.child_count:
-                    stack.extend(node.children)
+                elif node.named_child_count:
+                    stack.extend(node.named_children)
             self._quote = "'" if single > double else '"'
             if self._quote == self.quote_avoid:
                 self._quote = "'" if self._quote == '"' else '"'
