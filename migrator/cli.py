@@ -34,9 +34,7 @@ class Settings:
         # Flags win: a rule selected on the command line is not dropped by the file's ignore.
         dropped = cli_ignore + ([] if cli_select else self.config.ignore)
         try:
-            rules = select_rules(chosen, dropped)
-            for ident in (r for rules_ in self.config.per_file_ignores.values() for r in rules_):
-                select_rules([ident])
+            rules = select_rules(chosen, dropped, self.config.per_file_ignores)
         except CatalogueError as exc:
             where = f" (in {self.config.path})" if self.config.path else ""
             raise click.UsageError(f"{exc}{where}") from None

@@ -117,9 +117,7 @@ def _load_settings(found: str | None, root: str, bulk_path: str) -> Settings:
     except config_module.ConfigError as exc:
         return Settings(config_module.Config(), root=root, error=str(exc))
     try:
-        rules = select_rules(config.select, config.ignore)
-        for ident in (r for rules_ in config.per_file_ignores.values() for r in rules_):
-            select_rules([ident])
+        rules = select_rules(config.select, config.ignore, config.per_file_ignores)
     except CatalogueError as exc:
         return Settings(config, root=root, error=f"{exc} (in {config.path})")
     path_rules = config_module.PathRules(config) if config_module.has_path_rules(config) else None

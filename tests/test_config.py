@@ -43,6 +43,9 @@ def test_bad_values_and_unknown_rules_in_config_are_errors(cli, write, tmp_path)
     write({".ddmigrate.toml": 'ignore = ["no-such-rule"]\n'})
     proc = cli("check", ".", cwd=tmp_path)
     assert proc.returncode == 2 and b"unknown rule 'no-such-rule'" in proc.stderr and b".ddmigrate.toml" in proc.stderr
+    write({".ddmigrate.toml": '[per-file-ignores]\n"*.ts" = ["no-such-rule"]\n'})
+    proc = cli("check", ".", cwd=tmp_path)
+    assert proc.returncode == 2 and b"unknown rule 'no-such-rule'" in proc.stderr
     write({".ddmigrate.toml": "select = [\n"})
     assert b"is not valid TOML" in cli("check", ".", cwd=tmp_path).stderr
 

@@ -59,11 +59,14 @@ def matches(rule: Rule, ident: str) -> bool:
     return ident in (rule.name, *rule.aliases) or rule.code.startswith(ident.upper())
 
 
-def select_rules(select: list[str] | None = None, ignore: list[str] | None = None) -> tuple[Rule, ...]:
-    """Rules filtered by code, code prefix (``DD1``) or name; unknown identifiers are an error."""
+def select_rules(select: list[str] | None = None, ignore: list[str] | None = None,
+                 per_file_ignores: dict[str, list[str]] | None = None) -> tuple[Rule, ...]:
+    """Rules filtered by code, code prefix (``DD1``) or name; unknown identifiers, here or in
+    the rules ``per_file_ignores`` names, are an error."""
     rules = all_rules()
 
-    for ident in (select or []) + (ignore or []):
+    named = [ident for idents in (per_file_ignores or {}).values() for ident in idents]
+    for ident in (select or []) + (ignore or []) + named:
         if ident.upper() != "ALL" and not any(matches(r, ident) for r in rules):
             raise CatalogueError(f"unknown rule {ident!r} (see `ddmigrate rules`)")
     if select:
