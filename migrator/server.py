@@ -34,7 +34,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from migrator import __version__
-from migrator.core.languages import language_for_path
+from migrator.core.languages import IMPORTING, language_for_path
 from migrator.core.model import Applicability, Finding
 
 logger = logging.getLogger("ddmigrate.server")
@@ -51,8 +51,6 @@ LANGUAGE_IDS = {
     "javascript": ".js", "javascriptreact": ".jsx", "typescript": ".ts", "typescriptreact": ".tsx",
     "html": ".html", "vue": ".vue", "svelte": ".svelte", "markdown": ".md", "mdx": ".mdx", "python": ".py",
 }
-# Languages whose files import modules (as migrator.core.runner has them).
-_IMPORTING = frozenset({"javascript", "typescript", "tsx", "vue", "svelte"})
 
 
 # -- the analysis, without LSP ------------------------------------------------------------------
@@ -174,7 +172,7 @@ def analyse(job: Job) -> Analysis:
     options = Options(path_rules=settings.path_rules)
     catalogue = _catalogue_for(settings.catalogue, options, job.path)
     modules = None
-    if job.language in _IMPORTING and job.project is not None and catalogue.rules:
+    if job.language in IMPORTING and job.project is not None and catalogue.rules:
         modules = job.project.modules_of(job.path, job.raw) or None
     outcome = process(job.path, job.raw, catalogue, Options(), language=job.language, modules=modules)
     if not isinstance(outcome, FileResult):

@@ -239,6 +239,9 @@ def test_verbose_counts_the_project_pass(cli, project):
     ({"c.cjs": "exports.dd = window.ddClient;\n", "d.cjs": "module.exports = window.ddClient;\n",
       "app.cjs": "const { dd } = require('./c.cjs');\nconst whole = require('./d.cjs');\ndd.toastError('a');\nwhole.toastError('b');\n"},
      [("app.cjs", 3, "DD302"), ("app.cjs", 4, "DD302")]),
+    # a CommonJS module that only re-exports the client as a whole, and its importer
+    ({"client.cjs": "module.exports = window.ddClient;\n", "again.cjs": "module.exports = require('./client.cjs');\n",
+      "app.cjs": "const dd = require('./again.cjs');\ndd.toastError('a');\n"}, [("app.cjs", 2, "DD302")]),
     # an import cycle ends, and nothing is invented
     ({"a.ts": "import { b } from './b';\nexport const a = b;\n", "b.ts": "import { a } from './a';\nexport const b = a;\n",
       "app.ts": "import { a } from './a';\na.toastError('x');\nconst ddClient = 1;\n"}, []),

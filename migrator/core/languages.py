@@ -28,7 +28,10 @@ LANGUAGES = ("javascript", "typescript", "tsx")  # read with tree-sitter
 # Files that hold JavaScript, TypeScript or TSX in regions (scripts, handlers, template
 # expressions, code fences), each region parsed on its own with one of LANGUAGES.
 CONTAINERS = ("html", "vue", "svelte", "markdown")
-ALL_LANGUAGES = LANGUAGES + ("python",) + CONTAINERS  # Python is read with LibCST
+ALL_LANGUAGES = LANGUAGES + ("python",) + CONTAINERS
+# Languages whose files import other modules: JavaScript and the components whose scripts do
+# (the project pass links them, migrator.js.project).
+IMPORTING = frozenset(LANGUAGES + ("vue", "svelte"))  # Python is read with LibCST
 
 
 def uses_tree_sitter(language: str) -> bool:

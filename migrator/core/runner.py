@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from migrator.core import cache as cache_module
 from migrator.core import engine
 from migrator.core.discover import Candidate, discover
-from migrator.core.languages import language_for_path
+from migrator.core.languages import IMPORTING, language_for_path
 from migrator.core.model import FileError, Finding
 from migrator.core.paths import find_up
 from migrator.core.source import SourceError, SourceFile, unreadable
@@ -222,7 +222,7 @@ def _project_pass(items, slots, work: list[Pending], catalogue: engine.Catalogue
     js = [p for p in work if language_for_path(p.path) in _JS]
     if not js and not any(isinstance(i, Candidate) and i.explicit and language_for_path(i.path) in _JS for i in items):
         return work
-    from migrator.js.project import Project, is_client_kind, module_names
+    from migrator.js.project import Project, module_names
 
     names: set[str] = set()  # the names of the modules that may export the client
     for pending in js:
@@ -259,8 +259,7 @@ def _project_pass(items, slots, work: list[Pending], catalogue: engine.Catalogue
                 continue
             promoted.append(Pending(index, item.path, raw, None, None, _catalogue_for(catalogue, options, item.path), modules))
             scan.names.update(module_names(item.path))
-            exports = project.exports(item.path)
-            if exports is not None and any(is_client_kind(k) for _, k in exports.names):
+            if project.exports(item.path) is not None:  # a barrel, a hook in its own file, module.exports = ...
                 exported.update(module_names(item.path))
         unmatched = still
         first = False
@@ -307,8 +306,7 @@ def _cached_with_modules(pending: Pending, slots, options: Options) -> bool:
     return True
 
 
-# Languages whose files import modules: JavaScript and the components whose scripts do.
-_JS = frozenset({"javascript", "typescript", "tsx", "vue", "svelte"})
+_JS = IMPORTING
 
 
 @functools.cache

@@ -13,7 +13,7 @@ module exports:
   `export default`, `export { a as b }`, re-exports and barrels (`export * from`), and
   CommonJS `module.exports`/`exports.x`. A summary depends on the summaries of the modules
   the file imports; cycles resolve to "nothing known".
-- ``Project.modules_for(path, root)`` is what a file's resolver needs: for each specifier the
+- ``Project.modules_of(path, raw)`` is what a file's resolver needs: for each specifier the
   file imports, that module's exports (only those exporting something).
 
 Modules are read from disk as needed, so one file named on the command line (pre-commit)
@@ -229,17 +229,11 @@ class Project:
         target = self.resolve_specifier(importer, specifier)
         return self.exports(target) if target is not None else None
 
-    def modules_for(self, path: str, root) -> dict[str, Exports]:
-        """For each module a parsed file imports (by specifier as written), what it exports."""
-        return self._modules(path, import_specifiers(root))
-
     def modules_of(self, path: str, raw: bytes) -> dict[str, Exports]:
-        """The same from a file's bytes, without parsing it (``regex_specifiers``)."""
-        return self._modules(path, regex_specifiers(raw))
-
-    def _modules(self, path: str, specifiers) -> dict[str, Exports]:
+        """For each module a file imports (by specifier as written), what it exports; read
+        from the bytes without parsing them (``regex_specifiers``)."""
         found = {}
-        for specifier in specifiers:
+        for specifier in regex_specifiers(raw):
             exports = self.exports_of_specifier(path, specifier)
             if exports is not None:
                 found[specifier] = exports
@@ -313,31 +307,6 @@ def _may_export(raw: bytes) -> bool:
 
 # -- reading one tree ---------------------------------------------------------------------------
 
-def import_specifiers(root) -> list[str]:
-    """Every module a file imports, re-exports from or `require`s (string literals only)."""
-    found: dict[str, None] = {}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        t = node.type
-        if t in ("import_statement", "export_statement"):
-            value = string_value(node.child_by_field_name("source"))
-            if value:
-                found[value] = None
-            if t == "import_statement":
-                continue
-        elif t == "call_expression":
-            callee = node.child_by_field_name("function")
-            args = node.child_by_field_name("arguments")
-            if callee is not None and callee.type == "identifier" and callee.text == b"require" and args is not None:
-                first = args.named_children[0] if args.named_children else None
-                value = string_value(first)
-                if value:
-                    found[value] = None
-        stack.extend(node.named_children)
-    return list(found)
-
-
 class _Gate:
     """The resolver for a summary, built only if an export may hold the client.
 
@@ -352,6 +321,8 @@ class _Gate:
         self.modules = modules
         self._resolver: Resolver | None = None
         self.suspects: set[bytes] = set()
+        # `require("./client")` names no suspect: the specifier of a module that exports it does.
+        self.specifiers = [spec.encode() for spec in modules]
         declared: list[tuple[list[bytes], bytes]] = []
         for statement in root.named_children:
             node = statement
@@ -373,7 +344,7 @@ class _Gate:
                     changed = True
 
     def _mentions(self, text: bytes) -> bool:
-        if any(literal in text for literal in CLIENT_LITERALS):
+        if any(literal in text for literal in CLIENT_LITERALS) or any(spec in text for spec in self.specifiers):
             return True
         return any(re.search(rb"\b" + re.escape(name) + rb"\b", text) for name in self.suspects)
 
@@ -541,7 +512,3 @@ def _names_one_of(specifier: str, names: set[str]) -> bool:
     last = _strip_extension(specifier.rstrip("/").rsplit("/", 1)[-1])
     # `.` and `..` name a folder's index through a path that is not spelled out.
     return last in names or last in (".", "..", "")
-
-
-def is_client_kind(kind) -> bool:
-    return isinstance(kind, (Kind, Exports))
