@@ -25,6 +25,9 @@ class Command:
     quote: str = '"'  # quote style for string literals written back
     via: object = None  # the const binding the string was read through, if any
     ctx: object = None  # the file it was read from, to write its pieces back
+    # Words written as given source text instead (a wrapper's parameter: `...command`), by
+    # the index of the substitution that is the whole word.
+    spliced: dict = field(default_factory=dict)
     _analysis: Analysis | None = None
 
     @property
@@ -181,6 +184,8 @@ def _quote_of(ctx, node) -> str:
 
 def word_source(ctx, command: Command, word: Word) -> str:
     """A JS expression whose value is the word: a string literal, or a template literal."""
+    if len(word.parts) == 1 and isinstance(word.parts[0], Subst) and word.parts[0].index in command.spliced:
+        return command.spliced[word.parts[0].index]
     if word.is_static:
         return jsstrings.encode_string_literal(word.text, command.quote)
     pieces = []
@@ -200,4 +205,7 @@ def argv_source(ctx, command: Command, words=None) -> tuple[str, list[str]]:
 
 
 def array_source(items: list[str]) -> str:
+    """``[a, b]``; an array spread on its own is passed as it is (``args``, not ``[...args]``)."""
+    if len(items) == 1 and items[0].startswith("..."):
+        return items[0][3:]
     return "[" + ", ".join(items) + "]"

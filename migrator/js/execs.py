@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from migrator.core.model import Edit
+from migrator.js import wrappers
 from migrator.js.access import arguments_of
 from migrator.js.command import argv_source, array_source, read_command
 from migrator.migration.execs import JS_DIALECT, CommandSource, Outcome, plan_command
@@ -43,7 +44,13 @@ def docker_arguments(ctx, args) -> list[tuple[object, str]] | str:
 
 def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell_edits=None,
               preview: bool | str = False) -> Outcome:
-    """``plan_command`` for a JavaScript call."""
+    """``plan_command`` for a JavaScript call; a command inside a wrapper function, built from
+    one of its parameters, is planned with the wrapper's callers (``migrator.js.wrappers``)."""
+    call = cmd_node.parent.parent if cmd_node.parent is not None else None
+    if call is not None and call.type == "call_expression":
+        wrapped = wrappers.plan(ctx, rule, message, cmd_node, call, target, build_edits)
+        if wrapped is not None:
+            return wrapped
     return plan_command(commands(ctx), rule, message, cmd_node, target, build_edits, shell_edits, preview)
 
 

@@ -33,6 +33,11 @@ class ExecHostCmd(Rule):
     Shell syntax (pipes, `&&`, redirections) is reported as `chained-shell-command` with no
     fix: never wrap a host command in `sh -c`, since the host may be Windows.
 
+    A wrapper whose parameter is the whole command (`const run = (cmd: string) =>
+    ddClient.execHostCmd(cmd)`) takes v1's shape, `(cmd: string, args: string[])`, and its
+    callers pass the program and its arguments (`run("kubectl", ["get", "pods"])`), all in
+    one fix, as `exec-in-vm-extension` describes for wrappers.
+
     ## Example
     ```ts
     const out = await ddClient.execHostCmd("kubectl get pods -o json");
@@ -115,6 +120,21 @@ class ExecHostCmd(Rule):
             "await ddClient.execHostCmd(`kubectl logs ${pod}`);\n",
             "await ddClient.extension.host!.cli.exec(\"kubectl\", [\"logs\", `${pod}`]);\n",
             unsafe=True, message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)` (`${pod}` now reaches the program as (part of) one argument: a value with spaces or shell characters is no longer split or expanded (usually the intent, and safer, but a change))",
+        ),
+        # A wrapper of the whole command: it takes v1's shape, a program and its arguments.
+        Invalid(
+            "const runHost = (cmd: string) => ddClient.execHostCmd(cmd);\n"
+            "await runHost('telepresence quit');\n"
+            "await runHost(`kubectl config use-context ${context}`);\n",
+            "const runHost = (cmd: string, args: string[]) => ddClient.extension.host!.cli.exec(cmd, args);\n"
+            "await runHost('telepresence', ['quit']);\n"
+            "await runHost('kubectl', ['config', 'use-context', `${context}`]);\n",
+            unsafe=True, message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)` (`runHost` wraps it: `cmd` stays the program and an `args` array follows it, and its 2 calls pass the words as v0's shell split them; unsafe: line 3 assumes `${context}` is one word, where the shell split its value)",
+        ),
+        Invalid(
+            "const runHost = cmd => ddClient.execHostCmd(`${cmd} --output json`);\nrunHost('kubectl get pods');\n",
+            "const runHost = (cmd, args) => ddClient.extension.host?.cli.exec(cmd, [...args, '--output', 'json']);\nrunHost('kubectl', ['get', 'pods']);\n",
+            filename="host.js", message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)` (`runHost` wraps it: `cmd` stays the program and an `args` array follows it, and its call passes the words as v0's shell split them)",
         ),
         # Destructured with other members, in a class: every use goes through the client.
         Invalid(

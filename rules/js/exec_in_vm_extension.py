@@ -60,6 +60,18 @@ class ExecInVmExtension(Rule):
     `chained-shell-command`, and one that relies on expansion (`$VAR`, `~`, globs) as
     `shell-expansion`, instead of being rewritten into something that behaves differently.
 
+    A wrapper, a function that passes one of its parameters into the command
+    (`` runTool(command: string) { return ...execInVMExtension(`/app/tool ${command}`) } ``),
+    is migrated together with its callers: the shell split what each caller passed
+    (`runTool("status --json")` ran `/app/tool` with two arguments), so the parameter
+    becomes an array of arguments and every call passes its string split the same way
+    (`runTool(["status", "--json"])`). An array rather than a rest parameter: the parameter
+    keeps its place among the others, the calls read like v1's `exec(cmd, args)`, and an
+    array can be built and passed on. When the parameter is the program itself, the wrapper
+    takes v1's own shape, `(cmd, args)`. The wrapper is a function declaration, a `const`
+    function, or a class method called through `this`; its callers must all be in the same
+    module (a `private` or `#` method of an exported class counts).
+
     ## Example
     ```ts
     const result = await ddClient.backend.execInVMExtension("ls -la /data");
@@ -80,6 +92,13 @@ class ExecInVmExtension(Rule):
     it is a `const` string in the same file, or a `const` template declared in the statement
     just before the call (in the same block, its substitutions plain names or property reads,
     so they read the same values at the call); anything else is reported without a fix.
+
+    A wrapper's fix is safe when every caller passes a literal; a caller's template
+    substitution outside quotes is assumed to be one word (unsafe, with the line named). When
+    any caller cannot be split (a variable, a command needing a shell), the function is
+    exported, used as a value, or its parameter is also used for something else, there is no
+    fix and the message names the call sites that stop it: never the rewrite that passes a
+    caller's several words as one argument.
 
     ## References
     - https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/
@@ -166,6 +185,47 @@ class ExecInVmExtension(Rule):
             unsafe=True, message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)` (`${name}` now reaches the program as (part of) one argument: a value with spaces or shell characters is no longer split or expanded (usually the intent, and safer, but a change); the command was read from `command`)",
         ),
         Invalid("const command = `ls ${dir}`;\nbutton.onclick = () => ddClient.backend.execInVMExtension(command);\n", findings=1),
+        # A wrapper: its parameter becomes an argv array, and every call passes the words split.
+        Invalid(
+            "async function runTool(command: string) {\n"
+            "  return ddClient.backend.execInVMExtension(`/app/tool ${command}`);\n"
+            "}\n"
+            "await runTool('status --json');\n"
+            "await runTool('up --hostname=\"my host\"');\n",
+            "async function runTool(command: string[]) {\n"
+            "  return ddClient.extension.vm!.cli.exec('/app/tool', command);\n"
+            "}\n"
+            "await runTool(['status', '--json']);\n"
+            "await runTool(['up', '--hostname=my host']);\n",
+            message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)` (`runTool` wraps it: `command` now takes the arguments as an array, and its 2 calls pass the words as v0's shell split them)",
+        ),
+        Invalid(
+            "class Tool {\n"
+            "  run(args: string) {\n"
+            "    return ddClient.backend.execInVMExtension(`/app/tool ${args} --json`);\n"
+            "  }\n"
+            "  status(name: string) {\n"
+            "    return this.run(`status ${name}`);\n"
+            "  }\n"
+            "}\n",
+            "class Tool {\n"
+            "  run(args: string[]) {\n"
+            "    return ddClient.extension.vm!.cli.exec(\"/app/tool\", [...args, \"--json\"]);\n"
+            "  }\n"
+            "  status(name: string) {\n"
+            "    return this.run([\"status\", `${name}`]);\n"
+            "  }\n"
+            "}\n",
+            unsafe=True, message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)` (`run` wraps it: `args` now takes the arguments as an array, and its call passes the words as v0's shell split them; unsafe: line 6 assumes `${name}` is one word, where the shell split its value)",
+        ),
+        # A wrapper whose callers cannot all be split, or are not all seen: no fix at all (never
+        # the single-argument rewrite, which is wrong for a caller passing several words).
+        Invalid("function run(cmd: string) {\n  return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n}\nrun(userInput);\n",
+                message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
+        Invalid("export function run(cmd: string) {\n  return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n}\n",
+                message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
+        Invalid("const run = (flag: string) => ddClient.backend.execInVMExtension(`ls --color=${flag}`);\nrun('auto -l');\n",
+                message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
         # What cannot be split here.
         Invalid("await ddClient.backend.execInVMExtension(command);\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
         Invalid("await ddClient.backend.execInVMExtension(buildCommand());\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),

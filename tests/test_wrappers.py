@@ -1,0 +1,252 @@
+"""Command wrappers (``migrator.js.wrappers``) on a fixture extension: the fix changes the
+wrapper and its callers together, byte for byte as expected; the fixed code hands the program
+the same argv as the original did through v0's shell (run on a recording fake client with
+node, the original's strings split by a real ``sh``); the TypeScript fix type-checks against
+the real v1 types; and a wrapper that cannot be migrated whole gets no fix at all."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from tests.typecheck import api_errors, typecheck
+
+NODE = shutil.which("node")
+needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+METADATA = {
+    "icon": "tailscale.svg",
+    "vm": {"composefile": "docker-compose.yaml"},
+    "ui": {"dashboard-tab": {"title": "Tailscale", "root": "/ui", "src": "index.html"}},
+    "host": {"binaries": [{
+        "darwin": [{"path": "/darwin/kubectl"}],
+        "linux": [{"path": "/linux/kubectl"}],
+        "windows": [{"path": "/windows/kubectl.exe"}],
+    }]},
+}
+COMPOSE = "services:\n  tailscale:\n    image: ${DESKTOP_PLUGIN_IMAGE}\n    container_name: tailscale_service\n"
+DOCKERFILE = "FROM alpine:3.20\nCOPY tailscale /app/tailscale\nCOPY ui /ui\nCOPY metadata.json .\n"
+
+TAILSCALE_JS = """\
+// The extension's calls to the tailscale CLI in its backend container.
+async function runTailscaleCommand(command) {
+  const result = await window.ddClient.backend.execInVMExtension(`/app/tailscale ${command}`);
+  return result;
+}
+
+export async function main(hostname) {
+  await runTailscaleCommand("status --json");
+  await runTailscaleCommand(`up --hostname=${hostname} --accept-routes`);
+  await runTailscaleCommand('set --operator="me" --shields-up=false');
+  return runTailscaleCommand("logout");
+}
+"""
+
+TAILSCALE_FIXED = """\
+// The extension's calls to the tailscale CLI in its backend container.
+async function runTailscaleCommand(command) {
+  const result = await window.ddClient.extension.vm?.cli.exec("/app/tailscale", command);
+  return result;
+}
+
+export async function main(hostname) {
+  await runTailscaleCommand(["status", "--json"]);
+  await runTailscaleCommand(["up", `--hostname=${hostname}`, "--accept-routes"]);
+  await runTailscaleCommand(["set", "--operator=me", "--shields-up=false"]);
+  return runTailscaleCommand(["logout"]);
+}
+"""
+
+KUBE_JS = """\
+const runKubectl = (cmd) => window.ddClient.execHostCmd(cmd);
+
+export async function main(context) {
+  await runKubectl("kubectl config get-contexts -o name");
+  await runKubectl(`kubectl config use-context ${context}`);
+  return runKubectl("kubectl get pods --namespace 'kube-system'");
+}
+"""
+
+KUBE_FIXED = """\
+const runKubectl = (cmd, args) => window.ddClient.extension.host?.cli.exec(cmd, args);
+
+export async function main(context) {
+  await runKubectl("kubectl", ["config", "get-contexts", "-o", "name"]);
+  await runKubectl("kubectl", ["config", "use-context", `${context}`]);
+  return runKubectl("kubectl", ["get", "pods", "--namespace", "kube-system"]);
+}
+"""
+
+TOOL_TS = """\
+import { createDockerDesktopClient } from "@docker/extension-api-client";
+
+const ddClient = createDockerDesktopClient();
+
+export class Tailscale {
+  private run(args: string) {
+    return ddClient.backend.execInVMExtension(`/app/tailscale ${args} --json`);
+  }
+
+  status() {
+    return this.run("status");
+  }
+
+  ping(peer: string) {
+    return this.run(`ping ${peer}`);
+  }
+}
+"""
+
+RUNNER = """\
+const [module, argument] = process.argv.slice(2);
+const calls = [];
+const record = (kind) => async (...args) => { calls.push([kind, ...args]); return { stdout: "{}", stderr: "" }; };
+globalThis.window = {
+  ddClient: {
+    backend: { execInVMExtension: record("v0") },
+    execHostCmd: record("v0"),
+    extension: {
+      vm: { cli: { exec: async (cmd, args) => { calls.push(["v1", cmd, ...args]); return { stdout: "{}" }; } } },
+      host: { cli: { exec: async (cmd, args) => { calls.push(["v1", cmd, ...args]); return { stdout: "{}" }; } } },
+    },
+  },
+};
+const mod = await import(module);
+await mod.main(argument);
+console.log(JSON.stringify(calls));
+"""
+
+
+def shell_argv(command: str) -> list[str]:
+    """What v0 handed the program: the string split by a real POSIX shell."""
+    out = subprocess.run(["sh", "-c", 'eval "set -- $1"; printf "%s\\0" "$@"', "sh", command],
+                         capture_output=True, check=True).stdout.decode()
+    return out.split("\0")[:-1]
+
+
+def argv_of(folder, module: str, argument: str) -> list[list[str]]:
+    """The argv of every exec ``module``'s ``main(argument)`` makes, on a recording client."""
+    (folder / "run.mjs").write_text(RUNNER)
+    proc = subprocess.run([NODE, str(folder / "run.mjs"), str(folder / module), argument],
+                          capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr.decode()
+    argvs = []
+    for kind, *rest in json.loads(proc.stdout):
+        argvs.append(shell_argv(rest[0]) if kind == "v0" else rest)
+    return argvs
+
+
+@pytest.fixture
+def extension(write):
+    return write({
+        "metadata.json": json.dumps(METADATA, indent=2),
+        "docker-compose.yaml": COMPOSE,
+        "Dockerfile": DOCKERFILE,
+        "ui/package.json": json.dumps({"name": "ui", "type": "module", "private": True}),
+        "ui/tsconfig.json": json.dumps({"compilerOptions": {"strict": True}}),
+        "ui/src/tailscale.js": TAILSCALE_JS,
+        "ui/src/kube.js": KUBE_JS,
+        "ui/src/tool.ts": TOOL_TS,
+    })
+
+
+def test_the_wrappers_and_their_callers_are_fixed_byte_for_byte(cli, extension):
+    proc = cli("fix", "--unsafe-fixes", "--no-cache", extension / "ui")
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    assert (extension / "ui/src/tailscale.js").read_text() == TAILSCALE_FIXED
+    assert (extension / "ui/src/kube.js").read_text() == KUBE_FIXED
+    tool = (extension / "ui/src/tool.ts").read_text()
+    assert "private run(args: string[]) {" in tool
+    assert 'ddClient.extension.vm!.cli.exec("/app/tailscale", [...args, "--json"])' in tool
+    assert 'this.run(["status"])' in tool and 'this.run(["ping", `${peer}`])' in tool
+    # A second run changes nothing.
+    again = cli("fix", "--unsafe-fixes", "--no-cache", "--diff", extension / "ui")
+    assert again.returncode == 0 and not again.stdout.strip(), again.stdout.decode()
+
+
+def test_the_fix_is_unsafe_and_says_which_word_boundaries_it_assumed(cli, extension):
+    proc = cli("check", "--output-format", "json", "--no-cache", extension / "ui/src/tailscale.js")
+    [finding] = [f for f in json.loads(proc.stdout)["findings"] if f["code"] == "DD201"]
+    assert finding["fix"] == "unsafe"
+    assert "`runTailscaleCommand` wraps it" in finding["message"]
+    assert "line 9 assumes `${hostname}` is one word" in finding["message"]
+
+
+@needs_node
+@pytest.mark.parametrize("module, argument", [("ui/src/tailscale.js", "my-laptop"), ("ui/src/kube.js", "kind-kind")])
+def test_the_program_receives_the_same_argv_before_and_after(cli, extension, module, argument):
+    before = argv_of(extension, module, argument)
+    assert cli("fix", "--unsafe-fixes", "--no-cache", extension / "ui").returncode == 0
+    after = argv_of(extension, module, argument)
+    assert before == after
+    assert len(after) >= 3 and all(len(argv) > 1 for argv in after)
+
+
+@needs_node
+def test_the_check_can_fail_the_old_single_argument_rewrite_changes_the_argv(extension):
+    """The recording client does tell the shapes apart: the rewrite this fix replaces (the
+    caller's words as ONE argument) gives a different argv."""
+    before = argv_of(extension, "ui/src/tailscale.js", "my-laptop")
+    wrong = TAILSCALE_JS.replace("window.ddClient.backend.execInVMExtension(`/app/tailscale ${command}`)",
+                                 'window.ddClient.extension.vm?.cli.exec("/app/tailscale", [`${command}`])')
+    (extension / "ui/src/tailscale.js").write_text(wrong)
+    assert argv_of(extension, "ui/src/tailscale.js", "my-laptop") != before
+
+
+def test_the_fixed_typescript_wrapper_type_checks_against_v1(cli, extension, tmp_path):
+    assert cli("fix", "--unsafe-fixes", "--no-cache", extension / "ui").returncode == 0
+    fixed = (extension / "ui/src/tool.ts").read_text()
+    assert api_errors(typecheck({"tool.ts": fixed}, tmp_path / "fixed")) == []
+    # The check can fail: the wrapper's callers left as they were do not type-check.
+    stale = fixed.replace('this.run(["status"])', 'this.run("status")')
+    assert api_errors(typecheck({"tool.ts": stale}, tmp_path / "stale"))
+
+
+@pytest.mark.parametrize("code, reason", [
+    ("function run(cmd: string) {\n  return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n}\n"
+     "run('-l');\nrun(userInput);\n",
+     "`cmd` is split by the shell into several arguments, so `run` and its callers must change together, "
+     "and they cannot here: line 5 `run(userInput)`: the command is the variable `userInput`, whose value is "
+     "not known here; make the parameter an array of arguments by hand"),
+    ("function run(cmd: string) {\n  return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n}\n"
+     "run('-l | wc -l');\nbutton.onclick = () => run('-a');\nconst again = run;\n",
+     "line 4 `run('-l | wc -l')`: its command would need a shell (`|`:"),
+    ("function run(cmd: string) {\n  return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n}\n"
+     "const again = run;\n",
+     "line 4 `run`: it is used as a value here, not called"),
+    ("export function run(cmd: string) {\n  return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n}\n",
+     "it is exported, and its callers in other modules are not rewritten with it"),
+    ("function run(cmd: string) {\n  return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n}\nexport { run };\n",
+     "it is exported"),
+    ("function run(cmd: string) {\n  console.log(cmd);\n  return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n}\nrun('-l -a');\n",
+     "`cmd` is also used elsewhere in the function"),
+    ("function run(flag: string) {\n  return ddClient.backend.execInVMExtension(`ls --color=${flag}`);\n}\nrun('auto -l');\n",
+     "`${flag}` is part of a longer word"),
+    ("function run(cmd = 'ls') {\n  return ddClient.backend.execInVMExtension(`${cmd} -l`);\n}\nrun();\n",
+     "`cmd` has a default value"),
+    ("const api = {\n  run(cmd: string) {\n    return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n  },\n};\n",
+     "a method of an object literal"),
+    ("class A {\n  run(cmd: string) {\n    return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n  }\n}\n"
+     "new A().run('-l');\n",
+     "line 6 `new A().run`: it is called on an object this fix cannot follow"),
+])
+def test_a_wrapper_that_cannot_be_migrated_whole_gets_no_fix_and_says_where(cli, write, code, reason):
+    folder = write({"src/api.ts": code})
+    proc = cli("check", "--output-format", "json", "--no-cache", folder / "src/api.ts")
+    [finding] = [f for f in json.loads(proc.stdout)["findings"] if f["code"] == "DD201"]
+    assert finding["fix"] == "none"
+    assert reason in finding["no_fix_reason"], finding["no_fix_reason"]
+
+
+def test_callers_that_each_pass_one_plain_word_keep_the_usual_rewrite(cli, write):
+    """`list("/data")` was one word for the shell too: the parameter stays a string."""
+    code = ("const list = async (folder: string) => ddClient.backend.execInVMExtension(`ls -la ${folder}`);\n"
+            "await list('/data');\nawait list(\"/var/log\");\n")
+    folder = write({"src/api.ts": code})
+    assert cli("fix", "--unsafe-fixes", "--no-cache", folder / "src/api.ts").returncode == 0
+    assert (folder / "src/api.ts").read_text() == code.replace(
+        "ddClient.backend.execInVMExtension(`ls -la ${folder}`)",
+        "ddClient.extension.vm!.cli.exec(\"ls\", [\"-la\", `${folder}`])")
