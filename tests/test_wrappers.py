@@ -218,7 +218,7 @@ def test_the_fixed_typescript_wrapper_type_checks_against_v1(cli, extension, tmp
      "const again = run;\n",
      "line 4 `run`: it is used as a value here, not called"),
     ("export function run(cmd: string) {\n  return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n}\n",
-     "it is exported, and its callers in other modules are not rewritten with it"),
+     "it is exported, and this run sees no module that imports it"),
     ("function run(cmd: string) {\n  return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n}\nexport { run };\n",
      "it is exported"),
     ("function run(cmd: string) {\n  console.log(cmd);\n  return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n}\nrun('-l -a');\n",
@@ -250,3 +250,162 @@ def test_callers_that_each_pass_one_plain_word_keep_the_usual_rewrite(cli, write
     assert (folder / "src/api.ts").read_text() == code.replace(
         "ddClient.backend.execInVMExtension(`ls -la ${folder}`)",
         "ddClient.extension.vm!.cli.exec(\"ls\", [\"-la\", `${folder}`])")
+
+
+# -- an exported wrapper and its calls in other modules --------------------------------------
+
+API_TS = """\
+import { createDockerDesktopClient } from "@docker/extension-api-client";
+
+const ddClient = createDockerDesktopClient();
+
+export async function runTailscale(command: string) {
+  const result = await ddClient.backend.execInVMExtension(`/app/tailscale ${command}`);
+  return result.stdout;
+}
+
+export const logout = () => runTailscale("logout");
+"""
+
+APP_TSX = """\
+import { runTailscale } from "./api/tailscale";
+
+export function App({ hostname }: { hostname: string }) {
+  const up = () => runTailscale(`up --hostname=${hostname} --accept-routes`);
+  return <button onClick={up}>Connect</button>;
+}
+"""
+
+HOOK_TS = """\
+import * as tailscale from "../api/tailscale";
+
+export async function useStatus() {
+  return JSON.parse(await tailscale.runTailscale("status --json"));
+}
+"""
+
+
+@pytest.fixture
+def project(write):
+    return write({
+        "metadata.json": json.dumps(METADATA, indent=2),
+        "docker-compose.yaml": COMPOSE,
+        "Dockerfile": DOCKERFILE,
+        "ui/package.json": json.dumps({"name": "ui", "private": True,
+                                       "dependencies": {"@docker/extension-api-client": "0.4.2"}}),
+        "ui/tsconfig.json": json.dumps({"compilerOptions": {"strict": True, "jsx": "react-jsx"}}),
+        "ui/src/api/tailscale.ts": API_TS,
+        "ui/src/App.tsx": APP_TSX,
+        "ui/src/hooks/useStatus.ts": HOOK_TS,
+    })
+
+
+def sources(folder) -> dict[str, str]:
+    return {str(p.relative_to(folder / "ui")): p.read_text() for p in sorted((folder / "ui/src").rglob("*.ts*"))}
+
+
+def test_an_exported_wrapper_and_its_calls_in_other_modules_move_together(cli, project, tmp_path):
+    proc = cli("fix", "--unsafe-fixes", "--no-cache", project / "ui")
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    fixed = sources(project)
+    assert fixed["src/api/tailscale.ts"] == API_TS.replace("(command: string)", "(command: string[])").replace(
+        "ddClient.backend.execInVMExtension(`/app/tailscale ${command}`)",
+        'ddClient.extension.vm!.cli.exec("/app/tailscale", command)').replace(
+        'runTailscale("logout")', 'runTailscale(["logout"])')
+    assert fixed["src/App.tsx"] == APP_TSX.replace(
+        "runTailscale(`up --hostname=${hostname} --accept-routes`)",
+        'runTailscale(["up", `--hostname=${hostname}`, "--accept-routes"])')
+    assert fixed["src/hooks/useStatus.ts"] == HOOK_TS.replace(
+        'tailscale.runTailscale("status --json")', 'tailscale.runTailscale(["status", "--json"])')
+    again = cli("fix", "--unsafe-fixes", "--no-cache", "--diff", project / "ui")
+    assert again.returncode == 0 and not again.stdout.strip(), again.stdout.decode()
+    # The three modules type-check together against the real v1 types.
+    assert api_errors(typecheck(fixed, tmp_path / "fixed", compiler_options={"jsx": "react-jsx"})) == []
+    # The check can fail: one module left behind does not type-check.
+    stale = {**fixed, "src/hooks/useStatus.ts": HOOK_TS}
+    assert api_errors(typecheck(stale, tmp_path / "stale", compiler_options={"jsx": "react-jsx"}))
+
+
+def test_every_part_says_it_is_unsafe_and_why(cli, project):
+    proc = cli("check", "--output-format", "json", "--no-cache", project / "ui")
+    findings = json.loads(proc.stdout)["findings"]
+    parts = [f for f in findings if f["code"] in ("DD201", "DD214")]
+    assert sorted(f["code"] for f in parts) == ["DD201", "DD214", "DD214"]
+    assert all(f["fix"] == "unsafe" for f in parts)
+    assert all("../App.tsx:4 assumes `${hostname}` is one word" in f["message"] for f in parts)
+    [wrapper] = [f for f in parts if f["code"] == "DD201"]
+    assert "its 2 calls in other modules change with it (`exec-wrapper-call`)" in wrapper["message"]
+
+
+@pytest.mark.parametrize("change, reason", [
+    # A caller that cannot be split, in another module.
+    (("src/App.tsx", "runTailscale(`up --hostname=${hostname} --accept-routes`)", "runTailscale(flags)"),
+     "../App.tsx:4 `runTailscale(flags)`: the command is the variable `flags`"),
+    # A caller that passes the wrapper on as a value.
+    (("src/hooks/useStatus.ts", 'return JSON.parse(await tailscale.runTailscale("status --json"));',
+      "return [tailscale.runTailscale];"),
+     "../hooks/useStatus.ts:4 `tailscale.runTailscale`: it is used as a value here, not called"),
+    # One part of the migration suppressed: nothing moves.
+    (("src/hooks/useStatus.ts", "  return JSON.parse(", "  // ddmigrate: ignore[exec-wrapper-call]\n  return JSON.parse("),
+     "its change in ../hooks/useStatus.ts was not applied"),
+])
+def test_when_one_part_cannot_move_nothing_moves_and_the_wrapper_says_where(cli, project, change, reason):
+    name, old, new = change
+    path = project / "ui" / name
+    path.write_text(path.read_text().replace(old, new))
+    before = sources(project)
+    cli("fix", "--unsafe-fixes", "--no-cache", project / "ui")
+    after = sources(project)
+    assert after["src/api/tailscale.ts"] == before["src/api/tailscale.ts"]
+    assert after["src/App.tsx"] == before["src/App.tsx"] and after["src/hooks/useStatus.ts"] == before["src/hooks/useStatus.ts"]
+    proc = cli("fix", "--unsafe-fixes", "--no-cache", "--output-format", "json", project / "ui")
+    [wrapper] = [f for f in json.loads(proc.stdout)["findings"] if f["code"] == "DD201"]
+    assert reason in wrapper["no_fix_reason"], wrapper["no_fix_reason"]
+
+
+def test_a_rule_left_out_of_the_selection_stops_the_whole_migration(cli, project):
+    before = sources(project)
+    cli("fix", "--unsafe-fixes", "--no-cache", "--select", "exec-in-vm-extension", project / "ui")
+    assert sources(project) == before
+
+
+def test_files_named_on_the_command_line_do_not_see_every_importer(cli, project):
+    """pre-commit passes the changed files only: other modules may call the wrapper."""
+    before = sources(project)
+    proc = cli("fix", "--unsafe-fixes", "--no-cache", "--output-format", "json",
+               project / "ui/src/api/tailscale.ts", project / "ui/src/App.tsx")
+    assert sources(project) == before
+    [wrapper] = [f for f in json.loads(proc.stdout)["findings"] if f["code"] == "DD201"]
+    assert "files were named on the command line" in wrapper["no_fix_reason"]
+
+
+def test_the_cached_verdict_follows_a_change_in_another_module(cli, project):
+    first = json.loads(cli("check", "--output-format", "json", "ui", cwd=project).stdout)["findings"]
+    assert [f["fix"] for f in first if f["code"] == "DD201"] == ["unsafe"]
+    app = project / "ui/src/App.tsx"
+    app.write_text(app.read_text().replace("runTailscale(`up --hostname=${hostname} --accept-routes`)", "runTailscale(flags)"))
+    second = json.loads(cli("check", "--output-format", "json", "ui", cwd=project).stdout)["findings"]
+    [wrapper] = [f for f in second if f["code"] == "DD201"]
+    assert wrapper["fix"] == "none" and "`runTailscale(flags)`" in wrapper["no_fix_reason"]
+    assert not [f for f in second if f["code"] == "DD214"]
+    assert list(project.glob("**/.ddmigrate_cache")), "the runs used the cache"
+
+
+@needs_node
+def test_the_program_receives_the_same_argv_across_modules(cli, write):
+    folder = write({
+        "metadata.json": json.dumps(METADATA),
+        "ui/package.json": json.dumps({"type": "module"}),
+        "ui/src/tool.js": "export const runTool = (command) =>\n"
+                          "  window.ddClient.backend.execInVMExtension(`/app/tool ${command} --verbose`);\n",
+        "ui/src/main.js": "import { runTool } from './tool.js';\nimport * as tool from './tool.js';\n\n"
+                          "export async function main(name) {\n"
+                          "  await runTool(`inspect ${name} --format '{{json .}}'`);\n"
+                          "  await tool.runTool('list -a');\n"
+                          "}\n",
+    })
+    before = argv_of(folder, "ui/src/main.js", "web")
+    assert cli("fix", "--unsafe-fixes", "--no-cache", folder / "ui").returncode == 0
+    assert "runTool(['list', '-a'])" in (folder / "ui/src/main.js").read_text()
+    assert argv_of(folder, "ui/src/main.js", "web") == before == [
+        ["/app/tool", "inspect", "web", "--format", "{{json .}}", "--verbose"], ["/app/tool", "list", "-a", "--verbose"]]

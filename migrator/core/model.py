@@ -69,6 +69,9 @@ class Finding:
     column: int = 0
     end_line: int = 0
     end_column: int = 0
+    # Findings whose fixes belong to one change across files (a command wrapper and its calls
+    # in other modules, ``migrator.js.wrappers``) share a group: they are applied all or none.
+    group: str = ""
 
     @property
     def fix_label(self) -> str:

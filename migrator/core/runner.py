@@ -182,7 +182,10 @@ def run(paths: list[str], catalogue: engine.Catalogue, options: Options) -> RunR
     project_started = time.perf_counter()
     work = _project_pass(items, slots, work, catalogue, options, project_stats)
     project_seconds = time.perf_counter() - project_started
-    for pending, outcome in zip(work, _process_all(work, options)):
+    outcomes = _process_all(work, options)
+    if options.fix:
+        outcomes = _whole_groups(work, outcomes, options)
+    for pending, outcome in zip(work, outcomes):
         slots[pending.index] = _finish(pending.path, pending.raw, pending.stat, pending.key, outcome, catalogue, options)
         _tick(options)
     if options.review is not None:
@@ -269,17 +272,101 @@ def _project_pass(items, slots, work: list[Pending], catalogue: engine.Catalogue
     # new names, the final ones are made afresh (from the cache, when it is on).
     final = Project(cache=options.cache, names=scan.names) if promoted else scan
     explicit = {i for i, item in enumerate(items) if isinstance(item, Candidate) and item.explicit}
-    remaining = []
-    for pending in sorted(work + promoted, key=lambda p: p.index):
+    ordered = sorted(work + promoted, key=lambda p: p.index)
+    for pending in ordered:
         if language_for_path(pending.path) in _JS:
             project = everything if pending.index in explicit else final
             pending.modules = project.modules_of(pending.path, pending.raw) or None
-            if _cached_with_modules(pending, slots, options):
-                _tick(options)
-                continue
+    wrapper_verdicts([p for p in ordered if language_for_path(p.path) in _JS], explicit)
+    remaining = []
+    for pending in ordered:
+        if language_for_path(pending.path) in _JS and _cached_with_modules(pending, slots, options):
+            _tick(options)
+            continue
         remaining.append(pending)
     stats[:] = [scan.parsed + everything.parsed + (final.parsed if final is not scan else 0), len(promoted)]
     return remaining
+
+
+def wrapper_verdicts(js: list[Pending], explicit: set[int]) -> None:
+    """An exported command wrapper and its calls in other modules move together or not at all
+    (``migrator.js.wrappers``): the verdict, decided here from every file involved, reaches
+    each of them with what its imports export (and so is part of its cache key)."""
+    from migrator.js import wrappers
+
+    if not any(wrappers.wrappers_in(p.modules) for p in js if p.modules):
+        return
+    by_path = {p.path: p for p in js}
+    contexts: dict = {}
+
+    def context_of(path: str):
+        if path not in contexts:
+            contexts[path] = _js_context(by_path[path])
+        return contexts[path]
+
+    found = wrappers.project_verdicts({p.path: p.modules for p in js}, context_of,
+                                      {p.path for p in js if p.index in explicit})
+    for path, verdicts in found.items():
+        pending = by_path[path]
+        pending.modules = {**(pending.modules or {}), wrappers.VERDICTS: verdicts}
+
+
+def _whole_groups(work: list[Pending], outcomes: list, options: Options) -> list:
+    """The parts of a change across files (an exported command wrapper and its calls in other
+    modules) are applied all or none: when some file of a group applied its part and another
+    did not (a suppression comment, a rule not selected, a fix dropped), the group's files
+    are analysed again with the group refused, and say why."""
+    from migrator.js import wrappers
+
+    groups: dict = {}
+    for pending in work:
+        for key, verdict in ((pending.modules or {}).get(wrappers.VERDICTS) or {}).items():
+            if verdict.state == wrappers.MIGRATE:
+                groups[key] = verdict
+    if not groups:
+        return outcomes
+    outcomes = list(outcomes)
+    place = {p.path: i for i, p in enumerate(work)}
+    while True:
+        broken = {}
+        for key, verdict in groups.items():
+            group = wrappers.group_of(key)
+            applied = {path: sum(f.group == group for f in getattr(outcomes[place[path]], "applied", ()))
+                       for path in verdict.files if path in place}
+            missing = [path for path, parts in zip(verdict.files, verdict.parts) if applied.get(path, 0) != parts]
+            if missing and any(applied.values()):
+                broken[key] = missing[0]
+        if not broken:
+            return outcomes
+        for key, path in broken.items():
+            verdict = groups.pop(key)
+            reason = wrappers.Verdict(wrappers.REFUSE, (
+                f"its change in {os.path.relpath(path, os.path.dirname(verdict.files[0]))} was not applied (a "
+                "suppression comment, a rule not selected, or a fix dropped), and the wrapper and its calls "
+                "change together or not at all"))
+            for member in verdict.files:
+                pending = work[place[member]] if member in place else None
+                if pending is None:
+                    continue
+                verdicts = {**pending.modules[wrappers.VERDICTS], key: reason}
+                pending.modules = {**pending.modules, wrappers.VERDICTS: verdicts}
+                outcomes[place[member]] = process(pending.path, pending.raw, pending.catalogue, options,
+                                                  modules=pending.modules)
+
+
+def _js_context(pending: Pending):
+    """A JavaScript or TypeScript file of the run, parsed with what its imports export."""
+    from migrator.core.languages import is_container, parse
+    from migrator.js.context import JsContext
+
+    try:
+        source = SourceFile.from_bytes(pending.path, pending.raw)
+    except SourceError:
+        return None
+    if is_container(source.language):
+        return None
+    source.modules = pending.modules
+    return JsContext(source, parse(source.language, source.content))
 
 
 def _cached_with_modules(pending: Pending, slots, options: Options) -> bool:

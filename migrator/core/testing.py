@@ -7,6 +7,7 @@ import os
 import tempfile
 
 from migrator.core.engine import Catalogue, fix, lint
+from migrator.core.languages import language_for_path
 from migrator.core.rule import Example, Rule
 from migrator.core.source import SourceFile
 
@@ -29,7 +30,29 @@ def example_source(example: Example):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8") as handle:
                 handle.write(content)
-        yield SourceFile.from_bytes(os.path.join(folder, example.filename), text)
+        source = SourceFile.from_bytes(os.path.join(folder, example.filename), text)
+        source.modules = _linked(source.path, text, folder, example.files)
+        yield source
+
+
+def _linked(path: str, text: bytes, folder: str, files) -> dict | None:
+    """What the example's imports export, among its files, as the project pass links them
+    (with the verdicts on the exec wrappers they define)."""
+    from migrator.core import runner
+    from migrator.core.languages import IMPORTING
+    from migrator.js.project import Project
+
+    modules = [os.path.join(folder, name) for name, _ in files if language_for_path(name) in IMPORTING]
+    if not modules:
+        return None
+    project = Project()
+    pending = [runner.Pending(0, path, text, None, None, None, project.modules_of(path, text) or None)]
+    for index, module in enumerate(modules, 1):
+        with open(module, "rb") as handle:
+            raw = handle.read()
+        pending.append(runner.Pending(index, module, raw, None, None, None, project.modules_of(module, raw) or None))
+    runner.wrapper_verdicts(pending, set())
+    return pending[0].modules
 
 
 def run_example(rule: Rule, example: Example, catalogue: Catalogue | None = None) -> None:

@@ -55,8 +55,10 @@ def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell
 
 
 def finding(ctx, outcome: Outcome, node):
-    return ctx.finding(outcome.rule, node, outcome.message, edits=outcome.edits,
-                       applicability=outcome.applicability, no_fix_reason=outcome.no_fix_reason)
+    found = ctx.finding(outcome.rule, node, outcome.message, edits=outcome.edits,
+                        applicability=outcome.applicability, no_fix_reason=outcome.no_fix_reason)
+    found.group = outcome.group
+    return found
 
 
 def replace_args(call, cmd_source: str, args: list[str]) -> Edit:

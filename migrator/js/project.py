@@ -27,6 +27,7 @@ import os
 import re
 
 from migrator.core.languages import language_for_path
+from migrator.js import wrappers
 from migrator.js.resolve import CLIENT_PACKAGE, Exports, Kind, Resolver, string_value
 from migrator.migration.table import CLIENT_LITERALS
 
@@ -219,6 +220,8 @@ class Project:
         tree = parse(language, raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
         root = tree.root_node
         exports = summarise(path, root, _Gate(root, modules), lambda spec: self.exports_of_specifier(path, spec))
+        if wrappers.may_wrap(raw):
+            exports = _with_wrappers(path, raw, language, tree, modules, exports)
         if key is not None:
             self._cache.put_summary(key, encode_exports(exports))
         return exports
@@ -240,6 +243,26 @@ class Project:
         return found
 
 
+def _with_wrappers(path: str, raw: bytes, language: str, tree, modules: dict, exports: Exports | None):
+    """The summary, plus the exec wrappers the module exports (``migrator.js.wrappers``): the
+    modules calling them take part in their migration."""
+    from migrator.core.source import SourceError, SourceFile
+    from migrator.js.context import JsContext
+
+    try:
+        source = SourceFile.from_bytes(path, raw, language)
+    except SourceError:
+        return exports
+    source.modules = modules
+    found = wrappers.summary_wrappers(JsContext(source, tree))
+    if not found:
+        return exports
+    names = dict(exports.names) if exports is not None else {}
+    for name, wrapper in found.items():
+        names.setdefault(name, wrapper)
+    return Exports(path, tuple(sorted(names.items(), key=lambda kv: kv[0])), exports.whole if exports else None)
+
+
 def encode_exports(exports: Exports | None):
     """A summary as JSON for the cache."""
     if exports is None:
@@ -249,6 +272,8 @@ def encode_exports(exports: Exports | None):
 
 
 def _encode_kind(kind):
+    if isinstance(kind, wrappers.ExecWrapper):
+        return {"wrapper": [kind.path, kind.name]}
     return kind.value if isinstance(kind, Kind) else encode_exports(kind)
 
 
@@ -259,6 +284,8 @@ def decode_exports(data) -> Exports | None:
 
 
 def _decode_kind(data):
+    if isinstance(data, dict) and "wrapper" in data:
+        return wrappers.ExecWrapper(*data["wrapper"])
     return Kind(data) if isinstance(data, str) else decode_exports(data)
 
 

@@ -25,23 +25,75 @@ is the program itself (``execHostCmd(cmd)``), the wrapper gets v1's own shape, a
 an ``args`` array, and callers pass ``"kubectl", ["get", "pods"]``.
 
 Nothing is rewritten unless every caller can be: each call site must pass a string the
-analyser can split (a literal, or a template whose substitutions are whole words), and the
-wrapper's callers must all be in this file. Otherwise the finding names the call sites that
-stop it, and there is no fix (never the single-argument rewrite, which is wrong for them).
+analyser can split (a literal, or a template whose substitutions are whole words).
+Otherwise the finding names the call sites that stop it, and there is no fix (never the
+single-argument rewrite, which is wrong for them). Callers that each pass one plain word
+keep that rewrite, which is right for them.
+
+An exported wrapper is decided by the project pass (``project_verdicts``, run by
+``core.runner``): its module summary names it (``ExecWrapper``), every module of the run
+importing it is read, and one ``Verdict`` (migrate, keep the usual rewrite, or refuse and
+why) reaches the defining module and each importer under ``VERDICTS`` in their ``modules``.
+The wrapper's rule then rewrites the definition and its local calls, ``exec-wrapper-call``
+each call elsewhere; their findings share a ``Finding.group``, which the runner applies all
+or none.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from migrator.core.model import Applicability, Edit
 from migrator.js.access import arguments_of
 from migrator.js.command import Command, Unknown, array_source, read_command
-from migrator.js.resolve import FUNCTION_TYPES, this_class, unwrap
-from migrator.migration.execs import HOST, Outcome
+from migrator.js.resolve import FUNCTION_TYPES, Kind, this_class, unwrap
+from migrator.migration.execs import HOST, VM, Outcome
 from migrator.migration.shell import Subst, Word
 
 EXPORTS = frozenset({"export_statement", "export_clause", "export_specifier"})
+# The v0 execs whose one command string a wrapper fills, and where each runs.
+EXEC_METHODS = {"execInVMExtension": VM, "execHostCmd": HOST}
+RULE_OF = {VM: "exec-in-vm-extension", HOST: "exec-host-cmd"}
+# What the project pass decided for an exported wrapper (``Verdict.state``).
+MIGRATE, SINGLE, REFUSE = "migrate", "single", "refuse"
+# The key, in a file's ``modules``, under which the project pass hands it the verdicts of the
+# exported wrappers it defines or calls: ``{(module path, export name): Verdict}``. (No
+# module specifier can be spelled with a NUL.)
+VERDICTS = "\0exec-wrappers"
+
+
+@dataclass(frozen=True)
+class ExecWrapper:
+    """An exported wrapper, as a module summary gives it to the modules importing it."""
+
+    path: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether an exported wrapper and all its calls in the run move together."""
+
+    state: str  # MIGRATE, SINGLE or REFUSE
+    reason: str = ""  # REFUSE: why, naming the call sites that stop it
+    notes: tuple = ()  # MIGRATE: why it is unsafe (every part carries them)
+    calls: int = 0  # calls in other modules
+    files: tuple = ()  # MIGRATE: every file the migration edits, the defining module first
+    parts: tuple = ()  # MIGRATE: how many findings carry it in each of those files
+    # MIGRATE: the parameter's place, whether it is the program, and where the exec runs.
+    position: int = 0
+    program: bool = False
+    target: str = VM
+
+    @property
+    def rule(self) -> str:
+        """The rule whose finding rewrites the wrapper itself."""
+        return RULE_OF[self.target]
+
+    @property
+    def unsafe(self) -> bool:
+        return bool(self.notes)
 
 
 @dataclass
@@ -50,10 +102,16 @@ class Site:
 
     line: int
     text: str  # the call (or use) as written, shortened
+    node: object = None
+    path: str = ""  # set for a call in another module
     edits: list = field(default_factory=list)
     reason: str | None = None
     notes: list = field(default_factory=list)  # why this call's rewrite is unsafe
     single: bool = False  # it passes one plain word (a literal the shell kept as it is)
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.path else f"line {self.line}"
 
 
 @dataclass
@@ -67,6 +125,7 @@ class Wrapper:
     program: bool  # whether it is the command's first word (the program)
     sites: list = field(default_factory=list)
     reason: str | None = None  # why its callers cannot all be found
+    exported: bool = False  # its callers in other modules are found by the project pass
     signature: str | None = None  # why its parameter cannot become an array
 
 
@@ -90,6 +149,62 @@ def parameter_substitution(ctx, command, call):
 def plan(ctx, rule, message: str, cmd_node, call, target: str, build_edits) -> Outcome | None:
     """The finding for a v0 exec inside a wrapper, or None when the command is not a
     wrapper's (the exec rules then plan it as usual)."""
+    found = _analyse(ctx, cmd_node, call)
+    if found is None:
+        return None
+    command, analysis, binding, index = found
+    shown = f"`{binding.name}`"
+    wrapper = describe(ctx, binding, analysis, index)
+    if wrapper.reason is None:
+        _find_sites(ctx, wrapper, target)
+    remote = None
+    if wrapper.exported and wrapper.reason is None:
+        remote = verdict_for(ctx, wrapper)
+        if remote is None:
+            wrapper.reason = ("it is exported, and this run sees no module that imports it (run `ddmigrate` on "
+                              "the whole extension; an export nothing imports can be made local)")
+        elif remote.state == REFUSE:
+            wrapper.reason = remote.reason
+        elif remote.state == SINGLE:
+            return None
+    why = decide(ctx, wrapper, command, analysis, index)
+    if why is SINGLE and remote is not None:
+        why = None  # the callers in other modules pass several words: the verdict was to migrate
+    if why is SINGLE:
+        # Every caller passes one plain word (or there is no caller): the usual rewrite, the
+        # parameter as one argument, gives the program what the shell gave it.
+        return None
+    if why:
+        return Outcome(rule, message, [], no_fix_reason=refusal_text(wrapper, why))
+    edits = build_edits(_spliced(command, index, wrapper), _words(analysis, wrapper))
+    edits += _parameter_edits(ctx, wrapper)
+    for site in wrapper.sites:
+        edits += site.edits
+    notes = [n for s in wrapper.sites for n in s.notes]
+    others = [command.shown_substitutions[i] for w in analysis.words for i in w.substs if i != index]
+    if others:
+        notes.append(f"{', '.join(others)} now reach{'es' if len(others) == 1 else ''} the program as "
+                     "(part of) one argument: the shell also split their values")
+    if remote is not None:
+        notes.extend(remote.notes)
+    count = len(wrapper.sites)
+    calls = ("it has no calls to change" if not count else "its call passes" if count == 1
+             else f"its {count} calls pass") + (" the words as v0's shell split them" if count else "")
+    if remote is not None and remote.calls:
+        elsewhere = f"{remote.calls} call{'s' if remote.calls != 1 else ''} in other modules"
+        calls = (f"{calls}, and its {elsewhere} change with it (`exec-wrapper-call`)" if count
+                 else f"its {elsewhere} pass the words as v0's shell split them (`exec-wrapper-call`)")
+    shape = (f"{shown} stays the program and an `{args_name(wrapper)}` array follows it" if wrapper.program
+             else f"{shown} now takes the arguments as an array")
+    text = (f"{message} (`{wrapper.name}` wraps it: {shape}, and {calls}"
+            + (f"; unsafe: {'; '.join(dict.fromkeys(notes))}" if notes else "") + ")")
+    group = group_of(remote_key(ctx, wrapper)) if remote is not None else ""
+    return Outcome(rule, text, edits, Applicability.UNSAFE if notes else Applicability.SAFE, group=group)
+
+
+def _analyse(ctx, cmd_node, call):
+    """``(command, analysis, parameter binding, subst index)`` when the command of ``call``
+    splits one of its function's parameters into words, else None."""
     command = _parameter_command(ctx, cmd_node)
     if command is None:
         try:
@@ -102,39 +217,23 @@ def plan(ctx, rule, message: str, cmd_node, call, target: str, build_edits) -> O
     found = parameter_substitution(ctx, command, call)
     if found is None:
         return None
-    binding, index = found
-    shown = f"`{binding.name}`"
-    wrapper = describe(ctx, binding, analysis, index)
-    if wrapper.reason is None:
-        _find_sites(ctx, wrapper, target)
+    return command, analysis, found[0], found[1]
+
+
+def decide(ctx, wrapper: Wrapper, command, analysis, index):
+    """Why the wrapper cannot move with its callers (a reason), SINGLE when its callers all
+    pass one plain word (the usual rewrite is right), or None: migrate it."""
     if wrapper.reason is None and not wrapper.program and all(s.single for s in wrapper.sites):
-        # Every caller passes one plain word (or there is no caller): the usual rewrite, the
-        # parameter as one argument, gives the program what the shell gave it.
-        return None
+        return SINGLE
     blocked = [s for s in wrapper.sites if s.reason]
-    why = (wrapper.reason or _refusal(ctx, command, analysis, binding, index) or wrapper.signature
-           or "; ".join(f"line {s.line} `{s.text}`: {s.reason}" for s in blocked))
-    if why:
-        return Outcome(rule, message, [], no_fix_reason=(
-            f"{shown} is split by the shell into several arguments, so `{wrapper.name}` and its callers must "
-            f"change together, and they cannot here: {why}; make the parameter an array of arguments by hand"))
-    edits = build_edits(_spliced(command, index, wrapper), _words(analysis, wrapper))
-    edits += _parameter_edits(ctx, wrapper)
-    for site in wrapper.sites:
-        edits += site.edits
-    notes = [n for s in wrapper.sites for n in s.notes]
-    others = [command.shown_substitutions[i] for w in analysis.words for i in w.substs if i != index]
-    if others:
-        notes.append(f"{', '.join(others)} now reach{'es' if len(others) == 1 else ''} the program as "
-                     "(part of) one argument: the shell also split their values")
-    count = len(wrapper.sites)
-    calls = ("it has no calls to change" if not count else "its call passes" if count == 1
-             else f"its {count} calls pass") + (" the words as v0's shell split them" if count else "")
-    shape = (f"{shown} stays the program and an `{args_name(wrapper)}` array follows it" if wrapper.program
-             else f"{shown} now takes the arguments as an array")
-    text = (f"{message} (`{wrapper.name}` wraps it: {shape}, and {calls}"
-            + (f"; unsafe: {'; '.join(dict.fromkeys(notes))}" if notes else "") + ")")
-    return Outcome(rule, text, edits, Applicability.UNSAFE if notes else Applicability.SAFE)
+    return (wrapper.reason or _refusal(ctx, command, analysis, wrapper.param, index) or wrapper.signature
+            or "; ".join(f"{s.where} `{s.text}`: {s.reason}" for s in blocked) or None)
+
+
+def refusal_text(wrapper: Wrapper, why: str) -> str:
+    return (f"`{wrapper.param.name}` is split by the shell into several arguments, so `{wrapper.name}` and its "
+            f"callers must change together, and they cannot here: {why}; make the parameter an array of "
+            "arguments by hand")
 
 
 def _parameter_command(ctx, node):
@@ -281,13 +380,11 @@ def _find_sites(ctx, wrapper: Wrapper, target: str) -> None:
     if binding is None:
         wrapper.reason = "its callers cannot be found"
         return
-    if _exported(declared):
-        wrapper.reason = "it is exported, and its callers in other modules are not rewritten with it"
-        return
+    wrapper.exported = _exported(declared)
     for reference in ctx.resolver.references_to(binding):
         if _exported(reference):
-            wrapper.reason = "it is exported, and its callers in other modules are not rewritten with it"
-            return
+            wrapper.exported = True
+            continue
         call = reference.parent
         if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == reference:
             wrapper.sites.append(_site(ctx, wrapper, call, target))
@@ -331,7 +428,7 @@ def _private(method) -> bool:
 
 
 def _use(ctx, node, reason: str) -> Site:
-    return Site(node.start_point[0] + 1, _short(ctx.text(node)), reason=reason)
+    return Site(node.start_point[0] + 1, _short(ctx.text(node)), node=node, reason=reason)
 
 
 def _short(text: str) -> str:
@@ -339,8 +436,8 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _site(ctx, wrapper: Wrapper, call, target: str) -> Site:
-    site = Site(call.start_point[0] + 1, _short(ctx.text(call)))
+def _site(ctx, wrapper: Wrapper, call, target: str, path: str = "") -> Site:
+    site = Site(call.start_point[0] + 1, _short(ctx.text(call)), node=call, path=path)
     args = arguments_of(call)
     if any(a.type == "spread_element" for a in args[:wrapper.position + 1]):
         site.reason = "it passes a spread argument"
@@ -349,6 +446,10 @@ def _site(ctx, wrapper: Wrapper, call, target: str) -> Site:
         site.reason = "it passes no command"
         return site
     argument = args[wrapper.position]
+    following = unwrap(args[wrapper.position + 1]) if len(args) > wrapper.position + 1 else None
+    if wrapper.program and following is not None and following.type == "array":
+        site.reason = "it already passes the program and its arguments apart"
+        return site
     try:
         command = read_command(ctx, argument)
     except Unknown as exc:
@@ -378,11 +479,11 @@ def _site(ctx, wrapper: Wrapper, call, target: str) -> Site:
     unquoted = [command.shown_substitutions[i] for w in words for i in sorted(w.unquoted_substs)]
     if unquoted:
         one = len(unquoted) == 1
-        site.notes.append(f"line {site.line} assumes {', '.join(unquoted)} {'is one word' if one else 'are one word each'}, "
+        site.notes.append(f"{site.where} assumes {', '.join(unquoted)} {'is one word' if one else 'are one word each'}, "
                           f"where the shell split {'its value' if one else 'their values'}")
     if target == HOST and analysis.host_divergence:  # v0 ran host commands through cmd.exe on Windows
         what = ", ".join(sorted({f"`{p.text}`" for p in analysis.host_divergence}))
-        site.notes.append(f"line {site.line}: on Windows cmd.exe read {what} differently; this split assumes sh")
+        site.notes.append(f"{site.where}: on Windows cmd.exe read {what} differently; this split assumes sh")
     return site
 
 
@@ -438,3 +539,247 @@ def _enclosing_function(node):
         current = current.parent
     return None
 
+
+
+# -- exported wrappers: the project pass ------------------------------------------------------
+
+def may_wrap(raw: bytes) -> bool:
+    """Whether a module's bytes may define an exported wrapper (before parsing it)."""
+    return b"export" in raw and any(m.encode() in raw for m in EXEC_METHODS)
+
+
+def verdicts(ctx) -> dict:
+    modules = ctx.source.modules
+    return (modules or {}).get(VERDICTS) or {}
+
+
+def remote_key(ctx, wrapper: Wrapper):
+    """``(module path, export name)`` of an exported wrapper defined in this file, or None."""
+    names = [n for n, f in exported_functions(ctx).items() if f == wrapper.function]
+    return (os.path.abspath(ctx.source.path), names[0]) if len(names) == 1 else None
+
+
+def verdict_for(ctx, wrapper: Wrapper):
+    """The project pass's verdict on an exported wrapper defined in this file, or None."""
+    key = remote_key(ctx, wrapper)
+    return verdicts(ctx).get(key) if key is not None else None
+
+
+def group_of(key) -> str:
+    """The ``Finding.group`` of every part of one wrapper's migration."""
+    return "exec-wrapper:" + "#".join(key)
+
+
+def exported_functions(ctx) -> dict:
+    """Export name -> function node, for the functions a module exports by ESM syntax."""
+    root = ctx.tree.root_node
+    found = {}
+    for statement in root.named_children:
+        if statement.type != "export_statement" or statement.child_by_field_name("source") is not None:
+            continue
+        declaration = statement.child_by_field_name("declaration")
+        value = statement.child_by_field_name("value")
+        default = any(c.type == "default" for c in statement.children)
+        if declaration is not None and declaration.type in FUNCTION_TYPES:
+            name = declaration.child_by_field_name("name")
+            if default or name is not None:
+                found["default" if default else name.text.decode()] = declaration
+        elif declaration is not None and declaration.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in declaration.named_children:
+                name = declarator.child_by_field_name("name") if declarator.type == "variable_declarator" else None
+                function = unwrap(declarator.child_by_field_name("value")) if name is not None else None
+                if function is not None and function.type in FUNCTION_TYPES and name.type == "identifier":
+                    found[name.text.decode()] = function
+        elif default and value is not None:
+            function = _function_named(ctx, unwrap(value))
+            if function is not None:
+                found["default"] = function
+        else:
+            clause = next((c for c in statement.named_children if c.type == "export_clause"), None)
+            for spec in clause.named_children if clause is not None else ():
+                if spec.type != "export_specifier":
+                    continue
+                name = spec.child_by_field_name("name")
+                alias = spec.child_by_field_name("alias") or name
+                function = _function_named(ctx, name)
+                if function is not None:
+                    found[alias.text.decode()] = function
+    return found
+
+
+def _function_named(ctx, node):
+    """The function a top-level name is declared as (``function f`` or ``const f = () =>``)."""
+    if node is None:
+        return None
+    if node.type in FUNCTION_TYPES:
+        return node
+    if node.type != "identifier":
+        return None
+    binding = ctx.resolver.lookup_name(node.text.decode(), ctx.tree.root_node)
+    if binding is None:
+        return None
+    if binding.kind == "function":
+        return binding.declarator
+    value = unwrap(binding.value) if binding.kind == "const" and not binding.path else None
+    return value if value is not None and value.type in FUNCTION_TYPES else None
+
+
+def function_wrapper(ctx, function):
+    """``(wrapper, command, analysis, index, target)`` when ``function`` hands a parameter to
+    a v0 exec's command as words, else None."""
+    stack = list(function.named_children)
+    while stack:
+        node = stack.pop()
+        if node.type in FUNCTION_TYPES:
+            continue
+        stack.extend(node.named_children)
+        if node.type != "call_expression":
+            continue
+        callee = unwrap(node.child_by_field_name("function"))
+        prop = callee.child_by_field_name("property") if callee is not None and callee.type == "member_expression" else None
+        target = EXEC_METHODS.get(prop.text.decode()) if prop is not None else None
+        args = arguments_of(node)
+        if target is None or len(args) != 1:
+            continue
+        receiver = ctx.resolver.kind(callee.child_by_field_name("object"))
+        if receiver is not (Kind.BACKEND if target == VM else Kind.CLIENT):
+            continue  # not the v0 client: its rules report nothing here either
+        found = _analyse(ctx, args[0], node)
+        if found is None:
+            continue
+        command, analysis, binding, index = found
+        if binding.scope != function:
+            continue
+        return describe(ctx, binding, analysis, index), command, analysis, index, target
+    return None
+
+
+def summary_wrappers(ctx) -> dict:
+    """Export name -> ExecWrapper for the module's exported wrappers (its summary adds them)."""
+    path = os.path.abspath(ctx.source.path)
+    return {name: ExecWrapper(path, name) for name, function in exported_functions(ctx).items()
+            if function_wrapper(ctx, function) is not None}
+
+
+def wrappers_in(modules) -> set:
+    """The exported wrappers a file's imports hand it (through barrels and namespaces too)."""
+    found, seen = set(), set()
+    stack = [v for k, v in (modules or {}).items() if k != VERDICTS]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, ExecWrapper):
+            found.add(value)
+        elif hasattr(value, "names") and id(value) not in seen:
+            seen.add(id(value))
+            stack.extend(kind for _, kind in value.names)
+            if value.whole is not None:
+                stack.append(value.whole)
+    return found
+
+
+def calls_of(ctx, target: ExecWrapper, wrapper: Wrapper, exec_target: str, path: str = "") -> list:
+    """Every use in this (importing) module of the exported wrapper ``target``: calls, and
+    uses that are not calls (which stop the migration)."""
+    sites = []
+    resolver = ctx.resolver
+    for bindings in list(resolver.scopes.values()):
+        for binding in list(bindings.values()):
+            if binding.kind not in ("import", "const", "let", "var"):
+                continue
+            kind = resolver.binding_kind(binding)
+            if kind == target:
+                for reference in resolver.references_to(binding):
+                    if _exported(reference):
+                        continue  # re-exported: its importers are found through this module
+                    call = reference.parent
+                    if call is not None and call.type == "call_expression" and \
+                            call.child_by_field_name("function") == reference:
+                        sites.append(_site(ctx, wrapper, call, exec_target, path))
+                    else:
+                        sites.append(_remote_use(ctx, reference, path))
+            elif hasattr(kind, "names") and target in wrappers_in({"": kind}):
+                for reference in resolver.references_to(binding):
+                    member = reference.parent
+                    prop = member.child_by_field_name("property") if member is not None and \
+                        member.type == "member_expression" else None
+                    if prop is None:
+                        if not _exported(reference):
+                            sites.append(_remote_use(ctx, reference, path, "the module is passed on whole here"))
+                        continue
+                    if resolver.kind(member) != target:
+                        continue
+                    call = member.parent
+                    if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == member:
+                        sites.append(_site(ctx, wrapper, call, exec_target, path))
+                    else:
+                        sites.append(_remote_use(ctx, member, path))
+    return sorted(sites, key=lambda s: s.line)
+
+
+def _remote_use(ctx, node, path: str, reason: str = "it is used as a value here, not called") -> Site:
+    site = _use(ctx, node, reason)
+    site.path = path
+    return site
+
+
+def project_verdicts(files: dict, context_of, explicit: set) -> dict:
+    """The verdict on every exported wrapper the run's files call, for each file involved.
+
+    ``files`` maps each JavaScript file of the run to its ``modules``; ``context_of(path)``
+    parses one (a JsContext, or None); ``explicit`` are the files named on the command line
+    (a run of named files does not see every importer). Returns ``{path: {(module, name):
+    Verdict}}`` for the defining modules and the importers."""
+    importers: dict = {}
+    for path, modules in files.items():
+        for target in wrappers_in(modules):
+            importers.setdefault(target, []).append(path)
+    result: dict = {}
+    by_abspath = {os.path.abspath(p): p for p in files}
+    for target, paths in sorted(importers.items(), key=lambda kv: (kv[0].path, kv[0].name)):
+        defining = by_abspath.get(target.path)
+        verdict = _verdict(target, defining, sorted(paths), context_of, explicit)
+        for path in ([defining] if defining is not None else []) + paths:
+            result.setdefault(path, {})[(target.path, target.name)] = verdict
+    return result
+
+
+def _verdict(target: ExecWrapper, defining, paths, context_of, explicit) -> Verdict:
+    if defining is None:
+        return Verdict(REFUSE, "the module defining it is not part of this run")
+    if defining in explicit or any(p in explicit for p in paths):
+        return Verdict(REFUSE, "files were named on the command line, so this run does not see every module that "
+                               "calls it; run `ddmigrate` on the whole extension")
+    ctx = context_of(defining)
+    function = exported_functions(ctx).get(target.name) if ctx is not None else None
+    found = function_wrapper(ctx, function) if function is not None else None
+    if found is None:
+        return Verdict(REFUSE, "it could not be read again")
+    wrapper, command, analysis, index, exec_target = found
+    if wrapper.reason is None:
+        _find_sites(ctx, wrapper, exec_target)
+    local = len(wrapper.sites)
+    calling = []
+    home = os.path.dirname(os.path.abspath(defining))
+    for path in paths:
+        shown = os.path.relpath(os.path.abspath(path), home)  # as seen from the wrapper's module
+        importer = context_of(path)
+        if importer is None:
+            return Verdict(REFUSE, f"{shown} calls it, and calls are not rewritten in that kind of file")
+        sites = calls_of(importer, target, wrapper, exec_target, shown)
+        if sites:
+            calling.append((path, len(sites)))
+        wrapper.sites.extend(sites)
+    why = decide(ctx, wrapper, command, analysis, index)
+    if why is SINGLE:
+        return Verdict(SINGLE)
+    if why:
+        return Verdict(REFUSE, why)
+    notes = tuple(dict.fromkeys(n for s in wrapper.sites for n in s.notes))
+    return Verdict(MIGRATE, notes=notes, calls=len(wrapper.sites) - local,
+                   files=(defining, *(p for p, _ in calling)), parts=(1, *(n for _, n in calling)),
+                   position=wrapper.position, program=wrapper.program, target=exec_target)
+
+
+def shape_of(verdict: Verdict) -> Wrapper:
+    """The wrapper as its callers in other modules need it: where its parameter is."""
+    return Wrapper(None, "", None, verdict.position, verdict.program)

@@ -57,6 +57,7 @@ class Outcome:
     edits: list
     applicability: Applicability = Applicability.SAFE
     no_fix_reason: str | None = None
+    group: str = ""  # see Finding.group
 
 
 @dataclass(frozen=True)
