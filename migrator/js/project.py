@@ -220,7 +220,7 @@ class Project:
         tree = parse(language, raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
         root = tree.root_node
         exports = summarise(path, root, _Gate(root, modules), lambda spec: self.exports_of_specifier(path, spec))
-        if wrappers.may_wrap(raw):
+        if wrappers.may_wrap(raw) and wrappers.may_export_wrapper(root):
             exports = _with_wrappers(path, raw, language, tree, modules, exports)
         if key is not None:
             self._cache.put_summary(key, encode_exports(exports))

@@ -42,6 +42,7 @@ or none.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from migrator.core.model import Applicability, Edit
@@ -543,9 +544,44 @@ def _enclosing_function(node):
 
 # -- exported wrappers: the project pass ------------------------------------------------------
 
+# An exec whose command may be built from a parameter: a template with a substitution, a
+# name, or a concatenation (a pre-filter: the analyser decides).
+_BUILT_COMMAND = re.compile(rb"""(?:execInVMExtension|execHostCmd)\s*\(\s*(?:`[^`]*\$\{|[A-Za-z_$][\w$]*\s*[),+]"""
+                            rb"""|(?:'[^'\n]*'|"[^"\n]*")\s*\+)""")
+
+
 def may_wrap(raw: bytes) -> bool:
     """Whether a module's bytes may define an exported wrapper (before parsing it)."""
-    return b"export" in raw and any(m.encode() in raw for m in EXEC_METHODS)
+    return b"export" in raw and _BUILT_COMMAND.search(raw) is not None
+
+
+def may_export_wrapper(root) -> bool:
+    """Whether a top-level exported function (or one a top-level export names) holds an exec
+    whose command may be built from a parameter: before a resolver is built for the module."""
+    named = set()
+    for statement in root.named_children:
+        if statement.type != "export_statement":
+            continue
+        declaration = statement.child_by_field_name("declaration")
+        if declaration is not None:
+            if _BUILT_COMMAND.search(declaration.text):
+                return True
+            continue
+        value = statement.child_by_field_name("value")
+        if value is not None and value.type == "identifier":
+            named.add(value.text)
+        clause = next((c for c in statement.named_children if c.type == "export_clause"), None)
+        for spec in clause.named_children if clause is not None else ():
+            name = spec.child_by_field_name("name")
+            if name is not None:
+                named.add(name.text)
+    if not named:
+        return False
+    for statement in root.named_children:
+        if statement.type in ("function_declaration", "lexical_declaration", "variable_declaration") and \
+                _BUILT_COMMAND.search(statement.text) and any(n in statement.text for n in named):
+            return True
+    return False
 
 
 def verdicts(ctx) -> dict:
