@@ -409,3 +409,11 @@ def test_the_program_receives_the_same_argv_across_modules(cli, write):
     assert "runTool(['list', '-a'])" in (folder / "ui/src/main.js").read_text()
     assert argv_of(folder, "ui/src/main.js", "web") == before == [
         ["/app/tool", "inspect", "web", "--format", "{{json .}}", "--verbose"], ["/app/tool", "list", "-a", "--verbose"]]
+
+
+def test_a_callback_is_not_a_wrapper_its_values_come_from_data(cli, write):
+    code = "names.forEach((name: string) => ddClient.backend.execInVMExtension(`docker rm -f ${name}`));\n"
+    folder = write({"src/clean.ts": code})
+    proc = cli("check", "--output-format", "json", "--no-cache", folder / "src/clean.ts")
+    [finding] = json.loads(proc.stdout)["findings"]
+    assert finding["fix"] == "unsafe" and "wraps it" not in finding["message"]

@@ -156,6 +156,10 @@ def plan(ctx, rule, message: str, cmd_node, call, target: str, build_edits) -> O
     command, analysis, binding, index = found
     shown = f"`{binding.name}`"
     wrapper = describe(ctx, binding, analysis, index)
+    if not wrapper.name:
+        # A callback (`names.forEach((name) => exec(...))`): its values come from data, not
+        # from command strings written at call sites; the usual rewrite says what it assumes.
+        return None
     if wrapper.reason is None:
         _find_sites(ctx, wrapper, target)
     remote = None
@@ -277,10 +281,8 @@ def describe(ctx, binding, analysis, index) -> Wrapper:
     declarator = binding.declarator
     position = next((i for i, p in enumerate(params) if p == declarator), -1)
     program = analysis.words[0].parts == (Subst(index),)
-    wrapper = Wrapper(function, "this function", binding, position, program)
     name, reason = _name(ctx, function)
-    if name is not None:
-        wrapper.name = name
+    wrapper = Wrapper(function, name or "", binding, position, program)
     wrapper.reason = reason
     wrapper.signature = _parameter_problem(ctx, wrapper, declarator)
     return wrapper
@@ -296,6 +298,9 @@ def _parameters(function) -> list:
 
 def _name(ctx, function) -> tuple[str | None, str | None]:
     """How callers name the function, or why they cannot be found."""
+    if function.parent is not None and function.parent.type == "export_statement" and \
+            function.child_by_field_name("name") is None:
+        return "default", "it is an anonymous default export, whose callers are not followed"
     if function.type in ("function_declaration", "generator_function_declaration"):
         name = function.child_by_field_name("name")
         return name.text.decode(), None
@@ -304,7 +309,8 @@ def _name(ctx, function) -> tuple[str | None, str | None]:
         body = function.parent
         if name is None or name.type not in ("property_identifier", "private_property_identifier") \
                 or body is None or body.type != "class_body":
-            return None, "it is a method of an object literal, whose callers are not followed"
+            return (name.text.decode() if name is not None else None), \
+                "it is a method of an object literal, whose callers are not followed"
         if any(c.type == "static" for c in function.children):
             return name.text.decode(), "it is a static method, whose callers are not followed"
         return name.text.decode(), None
@@ -686,7 +692,10 @@ def function_wrapper(ctx, function):
         command, analysis, binding, index = found
         if binding.scope != function:
             continue
-        return describe(ctx, binding, analysis, index), command, analysis, index, target
+        wrapper = describe(ctx, binding, analysis, index)
+        if not wrapper.name:
+            return None  # a callback: see plan()
+        return wrapper, command, analysis, index, target
     return None
 
 
