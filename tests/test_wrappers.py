@@ -208,9 +208,9 @@ def test_the_fixed_typescript_wrapper_type_checks_against_v1(cli, extension, tmp
 @pytest.mark.parametrize("code, reason", [
     ("function run(cmd: string) {\n  return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n}\n"
      "run('-l');\nrun(userInput);\n",
-     "`cmd` is split by the shell into several arguments, so `run` and its callers must change together, "
+     "the shell split the value of `cmd` into words, so `run` and its callers must change together, "
      "and they cannot here: line 5 `run(userInput)`: the command is the variable `userInput`, whose value is "
-     "not known here; make the parameter an array of arguments by hand"),
+     "not known here; split the command by hand"),
     ("function run(cmd: string) {\n  return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n}\n"
      "run('-l | wc -l');\nbutton.onclick = () => run('-a');\nconst again = run;\n",
      "line 4 `run('-l | wc -l')`: its command would need a shell (`|`:"),
@@ -224,7 +224,8 @@ def test_the_fixed_typescript_wrapper_type_checks_against_v1(cli, extension, tmp
     ("function run(cmd: string) {\n  console.log(cmd);\n  return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n}\nrun('-l -a');\n",
      "`cmd` is also used elsewhere in the function"),
     ("function run(flag: string) {\n  return ddClient.backend.execInVMExtension(`ls --color=${flag}`);\n}\nrun('auto -l');\n",
-     "`${flag}` is part of a longer word"),
+     "`${flag}` is part of the word `--color=${flag}`, where a caller's several words cannot be told apart "
+     "from the rest: line 4 `run('auto -l')`: it passes several words"),
     ("function run(cmd = 'ls') {\n  return ddClient.backend.execInVMExtension(`${cmd} -l`);\n}\nrun();\n",
      "`cmd` has a default value"),
     ("const api = {\n  run(cmd: string) {\n    return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n  },\n};\n",

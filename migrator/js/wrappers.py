@@ -230,15 +230,29 @@ def decide(ctx, wrapper: Wrapper, command, analysis, index):
     pass one plain word (the usual rewrite is right), or None: migrate it."""
     if wrapper.reason is None and not wrapper.program and all(s.single for s in wrapper.sites):
         return SINGLE
-    blocked = [s for s in wrapper.sites if s.reason]
-    return (wrapper.reason or _refusal(ctx, command, analysis, wrapper.param, index) or wrapper.signature
-            or "; ".join(f"{s.where} `{s.text}`: {s.reason}" for s in blocked) or None)
+    blocked = "; ".join(f"{s.where} `{s.text}`: {s.reason}" for s in wrapper.sites if s.reason)
+    if wrapper.reason:
+        return wrapper.reason
+    refusal = _refusal(ctx, command, analysis, wrapper.param, index)
+    if refusal and PART_OF_WORD in refusal:
+        # The words of the callers that do not pass one plain word are what stops it.
+        several = "; ".join(f"{s.where} `{s.text}`: {s.reason or 'it passes several words'}"
+                            for s in wrapper.sites if not s.single)
+        return f"{refusal}: {several}"
+    return refusal or wrapper.signature or blocked or None
 
 
 def refusal_text(wrapper: Wrapper, why: str) -> str:
-    return (f"`{wrapper.param.name}` is split by the shell into several arguments, so `{wrapper.name}` and its "
-            f"callers must change together, and they cannot here: {why}; make the parameter an array of "
-            "arguments by hand")
+    return (f"the shell split the value of `{wrapper.param.name}` into words, so `{wrapper.name}` and its callers "
+            f"must change together, and they cannot here: {why}; split the command by hand (an array parameter "
+            "for several words, or one argument where every caller passes one word)")
+
+
+PART_OF_WORD = "is part of the word"
+
+
+def _word_text(command, word) -> str:
+    return "".join(p if isinstance(p, str) else command.shown_substitutions[p.index].strip("`") for p in word.parts)
 
 
 def _parameter_command(ctx, node):
@@ -257,7 +271,7 @@ def _refusal(ctx, command, analysis, binding, index) -> str | None:
     shown = f"`${{{binding.name}}}`"
     word = next(w for w in analysis.words if index in w.substs)
     if list(word.parts) != [Subst(index)]:
-        return f"{shown} is part of a longer word, so the words its callers pass cannot be told apart from the rest"
+        return f"{shown} {PART_OF_WORD} `{_word_text(command, word)}`, where a caller's several words cannot be told apart from the rest"
     for other in analysis.words:
         for i in other.unquoted_substs:
             if i == index:
