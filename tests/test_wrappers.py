@@ -418,3 +418,27 @@ def test_a_callback_is_not_a_wrapper_its_values_come_from_data(cli, write):
     proc = cli("check", "--output-format", "json", "--no-cache", folder / "src/clean.ts")
     [finding] = json.loads(proc.stdout)["findings"]
     assert finding["fix"] == "unsafe" and "wraps it" not in finding["message"]
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("isMac ? '/usr/local/bin/tool' : '/usr/bin/env tool'",
+     '`${tool}` can be "/usr/bin/env tool" (line 1), which the shell split into 2 words'),
+    ("\"'C:/Program Files/tool'\"", '`${tool}` can be "\'C:/Program Files/tool\'" (line 1), whose quotes or escapes'),
+    ("fallback ?? 'a;b'", "which the shell read as shell syntax (;)"),
+])
+def test_a_substitution_known_to_hold_several_words_gets_no_single_argument_fix(cli, write, value, reason):
+    """Tailscale's extension (April 2022) ran `host-tailscale status ${hostPath}` where hostPath
+    could be "/usr/bin/env tailscale": two words for the shell, one argument in v1."""
+    folder = write({"src/host.ts": f"const tool = {value};\nawait ddClient.execHostCmd(`helper status ${{tool}}`);\n"})
+    proc = cli("check", "--output-format", "json", "--no-cache", folder / "src/host.ts")
+    [finding] = [f for f in json.loads(proc.stdout)["findings"] if f["code"] == "DD202"]
+    assert finding["fix"] == "none"
+    assert reason in finding["no_fix_reason"], finding["no_fix_reason"]
+
+
+def test_a_substitution_known_to_be_one_plain_word_keeps_its_fix(cli, write):
+    folder = write({"src/host.ts": "const tool = isMac ? '/usr/local/bin/tool' : '/usr/bin/tool';\n"
+                                   "await ddClient.execHostCmd(`helper status ${tool}`);\n"})
+    proc = cli("check", "--output-format", "json", "--no-cache", folder / "src/host.ts")
+    [finding] = [f for f in json.loads(proc.stdout)["findings"] if f["code"] == "DD202"]
+    assert finding["fix"] == "unsafe"

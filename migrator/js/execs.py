@@ -46,6 +46,9 @@ def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell
               preview: bool | str = False) -> Outcome:
     """``plan_command`` for a JavaScript call; a command inside a wrapper function, built from
     one of its parameters, is planned with the wrapper's callers (``migrator.js.wrappers``)."""
+    problem = wrappers.several_words(ctx, cmd_node)
+    if problem:
+        return Outcome(rule, message, [], no_fix_reason=problem)
     call = cmd_node.parent.parent if cmd_node.parent is not None else None
     if call is not None and call.type == "call_expression":
         wrapped = wrappers.plan(ctx, rule, message, cmd_node, call, target, build_edits)

@@ -46,11 +46,12 @@ import re
 from dataclasses import dataclass, field
 
 from migrator.core.model import Applicability, Edit
+from migrator.js import strings as jsstrings
 from migrator.js.access import arguments_of
 from migrator.js.command import Command, Unknown, array_source, read_command
 from migrator.js.resolve import FUNCTION_TYPES, Kind, this_class, unwrap
 from migrator.migration.execs import HOST, VM, Outcome
-from migrator.migration.shell import Subst, Word
+from migrator.migration.shell import Subst, Word, analyse_string
 
 EXPORTS = frozenset({"export_statement", "export_clause", "export_specifier"})
 # The v0 execs whose one command string a wrapper fills, and where each runs.
@@ -249,6 +250,56 @@ def refusal_text(wrapper: Wrapper, why: str) -> str:
 
 
 PART_OF_WORD = "is part of the word"
+
+
+def several_words(ctx, cmd_node) -> str | None:
+    """Why rewriting the command with each substitution as (part of) one argument is wrong,
+    when a value it is known to take (a `const` string, a branch of `a ? b : c`) was split by
+    the shell into several words, or had quotes the shell removed; else None."""
+    try:
+        command = read_command(ctx, cmd_node)
+    except Unknown:
+        return None
+    analysis = command.analysis
+    if analysis.syntax_errors or analysis.operators or analysis.expansions or analysis.substitution_problems:
+        return None
+    for index in sorted({i for w in analysis.words for i in w.unquoted_substs}):
+        for value, node in known_strings(ctx, command.substitutions[index]):
+            words = analyse_string(value)
+            if not words.is_splittable or [w.text for w in words.words] != [value]:
+                shown = command.shown_substitutions[index]
+                problems = words.operators or words.expansions or words.syntax_errors
+                split = (f"which the shell read as shell syntax ({problems[0].text})" if problems
+                         else f"which the shell split into {len(words.words)} words" if len(words.words) > 1
+                         else "whose quotes or escapes the shell removed")
+                return (f"{shown} can be {jsstrings.encode_string_literal(value, chr(34))} (line "
+                        f"{node.start_point[0] + 1}), {split}, while v1 would pass it as one argument; "
+                        "pass its words apart by hand")
+    return None
+
+
+def known_strings(ctx, node, depth: int = 0) -> list:
+    """``(value, node)`` of the string literals an expression is known to evaluate to: itself,
+    a `const` it names, the branches of `?:`, `||` and `??`. Other values are left out."""
+    node = unwrap(node)
+    if node is None or depth > 8:
+        return []
+    if node.type == "string":
+        try:
+            return [(jsstrings.decode_string_literal(ctx.text(node)), node)]
+        except jsstrings.JSStringError:
+            return []
+    if node.type == "ternary_expression":
+        return (known_strings(ctx, node.child_by_field_name("consequence"), depth + 1)
+                + known_strings(ctx, node.child_by_field_name("alternative"), depth + 1))
+    if node.type == "binary_expression" and node.child_by_field_name("operator").type in ("||", "??"):
+        return (known_strings(ctx, node.child_by_field_name("left"), depth + 1)
+                + known_strings(ctx, node.child_by_field_name("right"), depth + 1))
+    if node.type == "identifier":
+        binding = ctx.resolver.lookup(node)
+        if binding is not None and binding.kind == "const" and not binding.path and binding.value is not None:
+            return known_strings(ctx, binding.value, depth + 1)
+    return []
 
 
 def _word_text(command, word) -> str:

@@ -121,6 +121,11 @@ class ExecHostCmd(Rule):
             "await ddClient.extension.host!.cli.exec(\"kubectl\", [\"logs\", `${pod}`]);\n",
             unsafe=True, message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)` (`${pod}` now reaches the program as (part of) one argument: a value with spaces or shell characters is no longer split or expanded (usually the intent, and safer, but a change))",
         ),
+        # A substitution known to hold several words (a branch of a `const`): one argument would
+        # be wrong, so no fix.
+        Invalid("const tool = isMac ? '/usr/local/bin/tool' : '/usr/bin/env tool';\n"
+                "await ddClient.execHostCmd(`helper status ${tool}`);\n",
+                message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)`"),
         # A wrapper of the whole command: it takes v1's shape, a program and its arguments.
         Invalid(
             "const runHost = (cmd: string) => ddClient.execHostCmd(cmd);\n"
