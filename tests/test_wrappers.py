@@ -225,7 +225,7 @@ def test_the_fixed_typescript_wrapper_type_checks_against_v1(cli, extension, tmp
      "`cmd` is also used elsewhere in the function"),
     ("function run(flag: string) {\n  return ddClient.backend.execInVMExtension(`ls --color=${flag}`);\n}\nrun('auto -l');\n",
      "`${flag}` is part of the word `--color=${flag}`, where a caller's several words cannot be told apart "
-     "from the rest: line 4 `run('auto -l')`: it passes several words"),
+     "from the rest; the calls that may pass several words: line 4 `run('auto -l')`: it passes several words"),
     ("function run(cmd = 'ls') {\n  return ddClient.backend.execInVMExtension(`${cmd} -l`);\n}\nrun();\n",
      "`cmd` has a default value"),
     ("const api = {\n  run(cmd: string) {\n    return ddClient.backend.execInVMExtension(`ls ${cmd}`);\n  },\n};\n",

@@ -231,25 +231,22 @@ def decide(ctx, wrapper: Wrapper, command, analysis, index):
     pass one plain word (the usual rewrite is right), or None: migrate it."""
     if wrapper.reason is None and not wrapper.program and all(s.single for s in wrapper.sites):
         return SINGLE
-    blocked = "; ".join(f"{s.where} `{s.text}`: {s.reason}" for s in wrapper.sites if s.reason)
-    if wrapper.reason:
-        return wrapper.reason
-    refusal = _refusal(ctx, command, analysis, wrapper.param, index)
-    if refusal and PART_OF_WORD in refusal:
-        # The words of the callers that do not pass one plain word are what stops it.
-        several = "; ".join(f"{s.where} `{s.text}`: {s.reason or 'it passes several words'}"
-                            for s in wrapper.sites if not s.single)
-        return f"{refusal}: {several}"
-    return refusal or wrapper.signature or blocked or None
+    problem = wrapper.reason or _refusal(ctx, command, analysis, wrapper.param, index) or wrapper.signature
+    if not problem:
+        return _listing([s for s in wrapper.sites if s.reason]) or None
+    # The calls that do not pass one plain word are what makes the problem matter.
+    several = _listing([s for s in wrapper.sites if not s.single])
+    return f"{problem}; the calls that may pass several words: {several}" if several else problem
+
+
+def _listing(sites) -> str:
+    return "; ".join(f"{s.where} `{s.text}`: {s.reason or 'it passes several words'}" for s in sites)
 
 
 def refusal_text(wrapper: Wrapper, why: str) -> str:
     return (f"the shell split the value of `{wrapper.param.name}` into words, so `{wrapper.name}` and its callers "
             f"must change together, and they cannot here: {why}; split the command by hand (an array parameter "
             "for several words, or one argument where every caller passes one word)")
-
-
-PART_OF_WORD = "is part of the word"
 
 
 def several_words(ctx, cmd_node) -> str | None:
@@ -322,7 +319,8 @@ def _refusal(ctx, command, analysis, binding, index) -> str | None:
     shown = f"`${{{binding.name}}}`"
     word = next(w for w in analysis.words if index in w.substs)
     if list(word.parts) != [Subst(index)]:
-        return f"{shown} {PART_OF_WORD} `{_word_text(command, word)}`, where a caller's several words cannot be told apart from the rest"
+        return (f"{shown} is part of the word `{_word_text(command, word)}`, where a caller's several words cannot be "
+                "told apart from the rest")
     for other in analysis.words:
         for i in other.unquoted_substs:
             if i == index:
