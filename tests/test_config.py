@@ -1,6 +1,9 @@
 """Configuration files, and the command line winning over them."""
 
 import json
+import os
+
+import pytest
 
 LEGACY = "window.ddClient.backend.get('/x');\nwindow.ddClient.toastSuccess('ok');\n"
 
@@ -75,3 +78,22 @@ def test_unsafe_fixes_from_config_and_fix_applies_per_file_ignores(cli, write, t
     cli("fix", ".", cwd=tmp_path)
     assert (tmp_path / "a.ts").read_text() == 'await ddClient.extension.vm!.cli.exec("ls", [`${dir}`]);\n'
     assert (tmp_path / "keep.ts").read_text() == LEGACY.replace("toastSuccess", "desktopUI.toast.success")
+
+
+@pytest.mark.parametrize("path", ["a/b", "./a/b", "/x/y", "/x/../y", "a//b", "./", "../a", ".", "a/", "/",
+                                  "./.hidden/x", "/a/.b", "a/./b", "a/b/..", "..", "./../a"])
+def test_absolute_is_abspath_without_its_cost(path):
+    from migrator.core.paths import absolute
+
+    assert absolute(path) == os.path.abspath(path)
+
+
+def test_relative_under_is_relpath_for_paths_under_the_root():
+    from migrator.core.paths import relative_under
+
+    assert relative_under("/r/src/a.ts", "/r") == "src/a.ts"
+    assert relative_under("/r/src/a.ts", "/r/") == "src/a.ts"
+    assert relative_under("/r", "/r") == "."
+    assert relative_under("/rx/a.ts", "/r") is None  # a sibling sharing the prefix
+    assert relative_under("/a.ts", "/r") is None
+    assert relative_under("/r/a.ts", "/") == "r/a.ts"

@@ -11,6 +11,8 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 
+from migrator.core.paths import absolute, relative_under
+
 KEYS = frozenset({"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "unsafe-fixes", "markdown", "format",
                   "host-binaries-installed"})
 
@@ -106,6 +108,7 @@ class PathRules:
         import pathspec
 
         self.root = config.root
+        self._root = os.path.abspath(config.root)
         self.replaces_defaults = config.exclude is not None
         self.markdown = config.markdown  # false: discovery leaves Markdown files out
         self.exclude = pathspec.GitIgnoreSpec.from_lines((config.exclude or []) + config.extend_exclude)
@@ -113,8 +116,7 @@ class PathRules:
                          for pattern, rules in config.per_file_ignores.items()]
 
     def _relative(self, path: str) -> str | None:
-        rel = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
-        return None if rel.startswith("../") else rel
+        return relative_under(absolute(path), self._root)
 
     def excluded(self, path: str, is_dir: bool = False) -> bool:
         rel = self._relative(path)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from migrator.core.languages import EXTENSIONS, MARKDOWN_EXTENSIONS
 from migrator.core.model import FileError
+from migrator.core.paths import absolute, relative_under
 
 # Folders that hold generated or third-party code, never the extension's own sources.
 SKIPPED_DIRS = frozenset({
@@ -36,13 +37,24 @@ class _Ignores:
 
     def ignored(self, path: str, is_dir: bool) -> bool:
         for base, spec in reversed(self.specs):
-            rel = os.path.relpath(path, base).replace(os.sep, "/")
-            if rel.startswith("../"):
+            rel = _relative(path, base)
+            if rel is None:
                 continue
             result = spec.check_file(rel + "/" if is_dir else rel)
             if result.include is not None:
                 return bool(result.include)
         return False
+
+
+def _relative(path: str, base: str) -> str | None:
+    """``path`` relative to ``base`` (forward slashes), None when it is not under it."""
+    if os.path.isabs(path) != os.path.isabs(base):
+        path, base = absolute(path), absolute(base)
+    rel = relative_under(path, base)
+    if rel is not None:
+        return rel
+    rel = os.path.relpath(path, base).replace(os.sep, "/")  # a path that is not normal
+    return None if rel == ".." or rel.startswith("../") else rel
 
 
 def _load(path: str):

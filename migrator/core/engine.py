@@ -43,8 +43,9 @@ class Catalogue:
         language its regions may be written in."""
         wanted = languages.rule_languages(language)
         if language not in self._literals:
-            self._literals[language] = tuple(sorted(
-                {lit for r in self.running if wanted & r.languages for lit in r.literals}))
+            found = {lit for r in self.running if wanted & r.languages for lit in r.literals}
+            # A literal holding another one adds nothing but a scan of every file.
+            self._literals[language] = tuple(sorted(lit for lit in found if not any(o != lit and o in lit for o in found)))
         return self._literals[language]
 
     def may_match(self, content: bytes, language: str) -> bool:
@@ -52,7 +53,10 @@ class Catalogue:
         (Reporting unused suppressions needs every file with a suppression comment read.)"""
         if self.report_unused_ignores and b"ddmigrate:" in content:
             return True
-        return any(lit in content for lit in self.literals(language))
+        for literal in self.literals(language):
+            if literal in content:
+                return True
+        return False
 
     @functools.cache  # noqa: B019 - a few catalogues live for the whole run
     def compiled(self, language: str):

@@ -20,3 +20,35 @@ def find_up(start: str, name: str, accept: Callable[[str], bool] = os.path.exist
         if parent == folder:
             return None
         folder = parent
+
+
+def relative_under(path: str, root: str) -> str | None:
+    """``path`` relative to the folder ``root`` with forward slashes, or None when it is not
+    under ``root``. Both must be absolute and normalised (as discovery's paths and the
+    configuration's root are): a prefix test then says what ``os.path.relpath`` would, at a
+    fraction of its cost, which a tree of tens of thousands of files pays once per file."""
+    if path == root:
+        return "."
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if not path.startswith(prefix):
+        return None
+    rel = path[len(prefix):]
+    return rel.replace(os.sep, "/") if os.sep != "/" else rel
+
+
+def absolute(path: str) -> str:
+    """``os.path.abspath(path)``, without most of its cost for a path that is already normal
+    (discovery yields such paths, relative to the current folder or absolute)."""
+    while path.startswith("./"):
+        path = path[2:].lstrip("/")
+    if os.sep != "/" or not _normal(path):
+        return os.path.abspath(path)
+    return path if path.startswith("/") else os.path.join(os.getcwd(), path)
+
+
+def _normal(path: str) -> bool:
+    """No `.` or `..` segment, no empty one, no trailing slash: what normpath would leave alone."""
+    if not path or path.startswith(("./", "../", "//")) or path in (".", ".."):
+        return False
+    return ("/./" not in path and "/../" not in path and "//" not in path and not path.endswith(("/.", "/.."))
+            and (path == "/" or not path.endswith("/")))

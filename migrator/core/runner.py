@@ -16,6 +16,7 @@ from migrator.core.paths import find_up
 from migrator.core.source import SourceError, SourceFile, unreadable
 from migrator.core.writer import WriteError, write_atomic
 from migrator.migration.metadata import stamp as metadata_stamp
+from migrator.shim_js.marker import is_shim
 
 
 @dataclass
@@ -41,8 +42,6 @@ SHIM_REASON = "written by `ddmigrate shim` (it has the @ddmigrate-shim header); 
 
 def skip_reason(raw: bytes) -> str | None:
     """Why a file with these bytes is skipped, or None. Only its first few hundred bytes are looked at."""
-    from migrator.shim_js.marker import is_shim
-
     return SHIM_REASON if is_shim(raw) else None
 
 

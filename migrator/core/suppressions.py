@@ -15,6 +15,8 @@ import json
 import os
 import tempfile
 
+from migrator.core.paths import absolute, relative_under
+
 FILENAME = "ddmigrate-suppressions.json"
 VERSION = 1
 
@@ -32,7 +34,9 @@ def default_path(root: str) -> str:
 
 def relative(path: str, root: str) -> str:
     """The key of a file in the suppressions file: relative to ``root``, forward slashes."""
-    return os.path.relpath(os.path.abspath(path), os.path.abspath(root)).replace(os.sep, "/")
+    path, root = absolute(path), absolute(root)
+    rel = relative_under(path, root)
+    return rel if rel is not None else os.path.relpath(path, root).replace(os.sep, "/")
 
 
 def load(path: str) -> Counts:
@@ -109,6 +113,8 @@ def apply(result, counts: Counts, root: str) -> int:
     suppressed; when it has more, every finding of that rule in that file is reported (not only
     the extra ones: which of them is the new one cannot be told from a count)."""
     suppressed = 0
+    if not counts:
+        return 0
     for file in result.files:
         allowed = counts.get(relative(file.path, root))
         if not allowed or not file.findings:

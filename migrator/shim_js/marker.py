@@ -15,9 +15,11 @@ MARKER = "@ddmigrate-shim"
 # The header is five short lines (the marker ends around byte 420); a few hundred bytes more
 # leave room for a longer version string or a line added above it.
 HEAD_BYTES = 768
+_MARKER_BYTES = MARKER.encode()
 _HEAD_MARKER = re.compile(rb"(?:^|\n)// " + re.escape(MARKER.encode()) + rb" version=\S+ lang=(?:ts|js) ")
 
 
 def is_shim(raw: bytes) -> bool:
     """Whether ``raw`` (a file's bytes, or just its first :data:`HEAD_BYTES`) starts with a shim header."""
-    return _HEAD_MARKER.search(raw, 0, HEAD_BYTES) is not None
+    # A plain search first: every file read is asked, and almost none is a shim.
+    return raw.find(_MARKER_BYTES, 0, HEAD_BYTES) >= 0 and _HEAD_MARKER.search(raw, 0, HEAD_BYTES) is not None
