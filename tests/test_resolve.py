@@ -9,13 +9,15 @@ from migrator.js.resolve import Kind, Resolver
 def kind_of(code: str, target: str, language: str = "typescript"):
     """The kind of the last occurrence of the expression text ``target`` in ``code``."""
     tree = languages.parse(language, code.encode())
-    resolver = Resolver(tree.root_node)
     start = code.rindex(target)
     node = tree.root_node.descendant_for_byte_range(start, start + len(target))
     while node.parent is not None and node.end_byte - node.start_byte < len(target):
         node = node.parent
     assert node.text.decode() == target, node.text
-    return resolver.kind(node)
+    # The declaring nodes found by the grammar's query, and by the walk used without one: the same answer.
+    by_query = Resolver(tree.root_node, language=tree.language).kind(node)
+    assert Resolver(tree.root_node).kind(node) == by_query
+    return by_query
 
 
 @pytest.mark.parametrize("code,target,expected", [
@@ -65,3 +67,21 @@ def test_references_exclude_declarations_and_shadowed_names():
     outer = resolver.scopes[next(iter(resolver.scopes))]["b"]
     refs = resolver.references_to(outer)
     assert [r.start_point for r in refs] == [(1, 0), (1, 3), (3, 12)]
+
+
+def test_references_are_identifiers_only_in_source_order():
+    code = ("const ddClient = window.ddClient;\n"
+            "// ddClient in a comment\n"
+            "const s = 'ddClient'; const o = { ddClient }; x.ddClient; ddClientX; $ddClient; ddClienté;\n"
+            "ddClient.toast(); function f(ddClient) { return ddClient; }\n")
+    tree = languages.parse("javascript", code.encode())
+    resolver = Resolver(tree.root_node, language=tree.language)
+    found = resolver.references["ddClient"]
+    # The shorthand property, the call's object, the returned parameter: not the declarations,
+    # the comment, the string, the property, nor longer names.
+    assert [(n.type, code.encode()[:n.start_byte].count(b"\n")) for n in found] == [
+        ("shorthand_property_identifier", 2), ("identifier", 3), ("identifier", 3)]
+    top = next(iter(resolver.scopes[(0, len(code.encode()), "program")].values()))
+    assert [n.start_byte for n in resolver.references_to(top)] == [n.start_byte for n in found[:2]]
+    assert "ddClient" in resolver.references and "absent" not in resolver.references
+    assert resolver.references.get("absent", ()) == ()

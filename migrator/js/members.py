@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from migrator.core.model import Edit
 from migrator.js.access import is_pure
-from migrator.js.resolve import TRANSPARENT, Binding, Kind, member_name, this_class, unwrap
+from migrator.js.resolve import TRANSPARENT, Binding, Kind, member_name, members_named, this_class, unwrap
 from migrator.migration.table import BACKEND, CLIENT, MEMBERS, V0Member
 
 _RECEIVERS = {Kind.CLIENT: CLIENT, Kind.BACKEND: BACKEND}
@@ -123,14 +123,9 @@ def _references(ctx, held_values) -> list[Use]:
     """``<client>.<v0 member>`` used as a value, not called."""
     resolver = ctx.resolver
     uses = []
-    stack = [ctx.tree.root_node]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.named_children)
-        if node.type not in ("member_expression", "subscript_expression"):
-            continue
-        member = MEMBERS.get(member_name(node))
-        if member is None or _key(node) in held_values:
+    for node in members_named(ctx.tree.root_node, ctx.content, MEMBERS):
+        member = MEMBERS[member_name(node)]
+        if _key(node) in held_values:
             continue
         obj = node.child_by_field_name("object")
         if _RECEIVERS.get(resolver.kind(obj)) != member.receiver or not _value_position(node):

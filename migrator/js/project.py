@@ -219,7 +219,7 @@ class Project:
         self.parsed += 1
         tree = parse(language, raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
         root = tree.root_node
-        exports = summarise(path, root, _Gate(root, modules), lambda spec: self.exports_of_specifier(path, spec))
+        exports = summarise(path, root, _Gate(root, modules, tree.language), lambda spec: self.exports_of_specifier(path, spec))
         if wrappers.may_wrap(raw) and wrappers.may_export_wrapper(root):
             exports = _with_wrappers(path, raw, language, tree, modules, exports)
         if key is not None:
@@ -343,9 +343,10 @@ class _Gate:
     followed; the whole-file resolver is only built when one does.
     """
 
-    def __init__(self, root, modules: dict) -> None:
+    def __init__(self, root, modules: dict, language=None) -> None:
         self.root = root
         self.modules = modules
+        self.language = language
         self._resolver: Resolver | None = None
         self.suspects: set[bytes] = set()
         # `require("./client")` names no suspect: the specifier of a module that exports it does.
@@ -378,7 +379,7 @@ class _Gate:
     @property
     def resolver(self) -> Resolver:
         if self._resolver is None:
-            self._resolver = Resolver(self.root, self.modules)
+            self._resolver = Resolver(self.root, self.modules, self.language)
         return self._resolver
 
     def kind(self, node):

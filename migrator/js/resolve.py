@@ -10,6 +10,7 @@ client really comes from (see ``shared/SDK-API.md``): the injected global ``ddCl
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -113,6 +114,31 @@ def member_name(node) -> str | None:
     return None
 
 
+def members_named(root, text: bytes, names) -> list:
+    """The ``a.b`` and ``a["b"]`` expressions under ``root`` whose property is one of ``names``,
+    in source order: found from the names' occurrences in ``text`` (the tree's source), not
+    by a walk over every node."""
+    found: dict[tuple, object] = {}
+    size = len(text)
+    for name in names:
+        needle = name.encode()
+        at = text.find(needle)
+        while at >= 0:
+            end = at + len(needle)
+            if (at == 0 or not _word_byte(text[at - 1])) and (end >= size or not _word_byte(text[end])):
+                node = root.named_descendant_for_byte_range(at, end)
+                # The property of a member expression, or the string (fragment) indexing a subscript.
+                for _ in range(3):
+                    if node is None or node.type in ("member_expression", "subscript_expression"):
+                        break
+                    node = node.parent
+                if node is not None and node.type in ("member_expression", "subscript_expression") \
+                        and member_name(node) == name:
+                    found.setdefault(key(node), node)
+            at = text.find(needle, end)
+    return [found[k] for k in sorted(found)]
+
+
 @dataclass(frozen=True)
 class Exports:
     """Another module of the project as an import sees it: what it exports that is (or
@@ -135,18 +161,21 @@ class Resolver:
     client packages and the global are known.
     """
 
-    def __init__(self, root, modules: dict | None = None) -> None:
+    def __init__(self, root, modules: dict | None = None, language=None) -> None:
         self.root = root
+        self._language = language  # the tree's tree_sitter.Language: its nodes are found by a query
         self.modules: dict = modules or {}
         self.scopes: dict[tuple, dict[str, Binding]] = {}
-        self.references: dict[str, list] = {}
+        self.references = _References(self)  # name -> the identifiers referring to it, found when asked
         self._kinds: dict[tuple, Kind | None] = {}
         self._depth = 0
         self._bindings_by_name_node: dict[tuple, Binding] = {}
-        # Scope chains recorded while walking: tree-sitter computes Node.parent by descending
+        # Scope chains recorded while collecting: tree-sitter computes Node.parent by descending
         # from the root, so climbing parents for every lookup cost depth squared.
-        self._scope_of: dict[tuple, tuple] = {}  # identifier -> innermost scope
         self._scope_parent: dict[tuple, tuple | None] = {key(root): None}
+        self._scope_starts: list[int] = []  # the scopes, in source order: where each opens
+        self._scope_keys: list[tuple] = []
+        self._text: bytes | None = None
         self._imports_client_package = False
         self._collect()
 
@@ -157,32 +186,45 @@ class Resolver:
         self._bindings_by_name_node[key(binding.name_node)] = binding
 
     def _collect(self) -> None:
+        """Declarations and scopes, from the nodes that declare or delimit them (found by one
+        query, in C: a walk in Python over every node cost most of the analysis of a large
+        file). Identifiers are not collected: where one refers is found from the scopes'
+        byte ranges, and the references of a name are found when asked (``references``)."""
         pending_assignments = []
-        # node, block scope, function scope, the block's key (computed once per scope)
-        stack = [(self.root, self.root, self.root, key(self.root))]
-        references, scope_of = self.references, self._scope_of
-        while stack:
-            node, block, func, block_key = stack.pop()
+        root = self.root
+        root_key = key(root)
+        # The open scopes around the current node: start, end, block, function, block key.
+        stack = [(root.start_byte, root.end_byte, root, root, root_key)]
+        starts, keys = self._scope_starts, self._scope_keys
+        for node in _declaring_nodes(root, self._language):
+            start, end = node.start_byte, node.end_byte
+            top = stack[-1]
+            while len(stack) > 1 and not (top[0] <= start and end <= top[1]):
+                stack.pop()
+                top = stack[-1]
+            _, _, block, func, block_key = top
             kind = node.type
             if kind in FUNCTION_TYPES:
                 self._declare_function(node, block, func)
-                node_key = key(node)
+                node_key = (start, end, kind)
                 self._scope_parent[node_key] = block_key
                 block = func = node
                 block_key = node_key
-            elif kind in BLOCK_TYPES and kind != "program":  # the root is its own scope
-                node_key = key(node)
+                stack.append((start, end, node, node, node_key))
+                starts.append(start)
+                keys.append(node_key)
+            elif kind in BLOCK_TYPES:
+                node_key = (start, end, kind)
+                if node_key == root_key:
+                    continue
                 self._scope_parent[node_key] = block_key
                 block, block_key = node, node_key
+                stack.append((start, end, node, func, node_key))
+                starts.append(start)
+                keys.append(node_key)
             handler = _HANDLERS.get(kind)
             if handler is not None:
                 handler(self, node, block, func, pending_assignments)
-            elif kind in ("identifier", "shorthand_property_identifier"):
-                references.setdefault(node.text.decode(), []).append(node)
-                scope_of[key(node)] = block_key
-                continue  # a leaf
-            if node.named_child_count:
-                stack.extend([(child, block, func, block_key) for child in reversed(node.named_children)])
         for name_node, rhs in pending_assignments:
             binding = self.lookup(name_node)
             if binding is None:
@@ -191,9 +233,39 @@ class Resolver:
                 binding.reassigned_unknown = True
             else:
                 binding.assignments.append(rhs)
-        # Declaration names were collected as identifiers too; they are not references.
-        for name, nodes in self.references.items():
-            self.references[name] = [n for n in nodes if key(n) not in self._bindings_by_name_node]
+
+    def _innermost_scope(self, node) -> tuple:
+        """The key of the innermost scope around ``node``: scopes nest, so it is the last one
+        to open at or before the node, or one of that one's parents."""
+        start, end = node.start_byte, node.end_byte
+        index = bisect.bisect_right(self._scope_starts, start) - 1
+        scope = self._scope_keys[index] if index >= 0 else key(self.root)
+        while scope is not None and not (scope[0] <= start and end <= scope[1]):
+            scope = self._scope_parent.get(scope)
+        return scope if scope is not None else key(self.root)
+
+    def _references_named(self, name: str) -> tuple[bool, list]:
+        """Whether an identifier ``name`` occurs at all, and those that are not declarations,
+        in source order: found in the bytes, each occurrence checked to be an identifier node
+        (not a property, a string, a comment)."""
+        text = self._text
+        if text is None:
+            text = self._text = self.root.text or b""
+        needle = name.encode()
+        found, seen = [], False
+        at = text.find(needle)
+        size = len(needle)
+        root = self.root
+        while at >= 0:
+            end = at + size
+            if (at == 0 or not _word_byte(text[at - 1])) and (end >= len(text) or not _word_byte(text[end])):
+                node = root.named_descendant_for_byte_range(at, end)
+                if node is not None and node.type in _REFERENCE_TYPES and node.start_byte == at and node.end_byte == end:
+                    seen = True
+                    if (at, end, node.type) not in self._bindings_by_name_node:
+                        found.append(node)
+            at = text.find(needle, end)
+        return seen, found
 
     def _declare_function(self, node, block, func) -> None:
         name = node.child_by_field_name("name")
@@ -222,9 +294,9 @@ class Resolver:
     def lookup(self, identifier) -> Binding | None:
         """The binding an identifier refers to, innermost scope first; None for globals."""
         name = identifier.text.decode()
-        scope = self._scope_of.get(key(identifier))
-        if scope is None:
+        if identifier.type not in _REFERENCE_TYPES:
             return self.lookup_name(name, identifier.parent)
+        scope = self._innermost_scope(identifier)
         while scope is not None:
             bindings = self.scopes.get(scope)
             if bindings is not None and name in bindings:
@@ -673,3 +745,71 @@ _HANDLERS = {
     "augmented_assignment_expression": _on_assignment,
     "update_expression": _on_update,
 }
+
+
+# -- finding what the resolver reads -------------------------------------------------------------
+
+_REFERENCE_TYPES = frozenset({"identifier", "shorthand_property_identifier"})
+_DECLARING_TYPES = FUNCTION_TYPES | BLOCK_TYPES | frozenset(_HANDLERS)
+_DECLARING_QUERIES: dict = {}
+
+
+def _declaring_nodes(root, language) -> list:
+    """The nodes of the types that declare names or open scopes, in source order (outer first)."""
+    import tree_sitter
+
+    if language is None:
+        return _walk_declaring(root)
+    query = _DECLARING_QUERIES.get(language)
+    if query is None:
+        types = [t for t in sorted(_DECLARING_TYPES) if language.id_for_node_kind(t, True)]
+        query = _DECLARING_QUERIES[language] = tree_sitter.Query(language, " ".join(f"({t}) @n" for t in types))
+    nodes = tree_sitter.QueryCursor(query).captures(root).get("n", [])
+    nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    return nodes
+
+
+def _walk_declaring(root) -> list:
+    found = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type in _DECLARING_TYPES:
+            found.append(node)
+        if node.named_child_count:
+            stack.extend(reversed(node.named_children))
+    return found
+
+
+def _word_byte(byte: int) -> bool:
+    """Whether a byte may be part of an identifier (ASCII word characters, `$`, any byte of a
+    multi-byte UTF-8 character)."""
+    return byte >= 0x80 or byte == 0x24 or byte == 0x5F or 0x30 <= byte <= 0x39 or 0x41 <= (byte & 0xDF) <= 0x5A
+
+
+class _References:
+    """The identifiers that refer to a name (declarations left out), by name, found when first
+    asked: rules ask about a handful of names, a file holds thousands."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self._resolver = resolver
+        self._found: dict[str, tuple[bool, list]] = {}
+
+    def _entry(self, name: str) -> tuple[bool, list]:
+        entry = self._found.get(name)
+        if entry is None:
+            entry = self._found[name] = self._resolver._references_named(name)
+        return entry
+
+    def get(self, name: str, default=None):
+        seen, found = self._entry(name)
+        return found if seen else default
+
+    def __getitem__(self, name: str) -> list:
+        seen, found = self._entry(name)
+        if not seen:
+            raise KeyError(name)
+        return found
+
+    def __contains__(self, name: str) -> bool:
+        return self._entry(name)[0]
