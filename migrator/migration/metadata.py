@@ -9,7 +9,11 @@ so the rules that ask stay quiet where they cannot know.
   `windows`, `linux`; on Windows a `.exe` or `.cmd` suffix is the same program);
 - ``vm.exposes.socket``: whether the backend serves HTTP (`extension.vm.service` needs it);
 - ``vm.composefile``: which container is the extension's own backend (a service's
-  `container_name`, or the service name when it sets none).
+  `container_name`, or the service name when it sets none);
+- the Dockerfile of the backend image, where `extension.vm.cli.exec` runs: the first
+  service's `build:` in the compose file (Docker Desktop runs VM execs in the first
+  container), else `Dockerfile` next to `metadata.json` for `vm.image` or a service whose
+  image is `${DESKTOP_PLUGIN_IMAGE}` (``migrator.migration.dockerfile`` reads it).
 
 `host-binaries-installed` in the configuration (found from the file upward, like ddmigrate's
 own) lists programs the project knows are installed by other means.
@@ -23,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from migrator.core.paths import find_up
+from migrator.migration import dockerfile as dockerfile_module
 
 PLATFORMS = ("darwin", "windows", "linux")
 WINDOWS_SUFFIXES = (".exe", ".cmd")
@@ -40,6 +45,10 @@ class Extension:
     compose: str | None  # the compose file's name as metadata.json writes it, when it was read
     containers: dict[str, str] = field(default_factory=dict)  # container name -> why it is the backend's
     installed: frozenset[str] = frozenset()  # `host-binaries-installed` of the configuration
+    # The Dockerfile that builds the backend image VM execs run in, when it can be named (it
+    # may not exist), and its build target (the compose file's `build.target`; else the last stage).
+    dockerfile: str | None = None
+    dockerfile_target: str | None = None
 
     @property
     def socket(self) -> str | None:
@@ -72,6 +81,11 @@ class Extension:
         """Why the container ``name`` is this extension's own backend, or None."""
         return self.containers.get(name)
 
+    def backend_image(self) -> dockerfile_module.Image | None:
+        """The backend image as its Dockerfile builds it (read by the file's own stamp); None
+        when no Dockerfile is named, or it is missing or unreadable."""
+        return dockerfile_module.read(self.dockerfile, self.dockerfile_target) if self.dockerfile else None
+
 
 def _basename(path: str) -> str:
     return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
@@ -102,8 +116,9 @@ def stamp(path: str) -> str:
     metadata = _nearest(folder)
     if metadata is None:
         return ""
-    compose, _, config, _ = _compose_and_config(metadata, folder)
-    return "".join(f";{p}:{_stat(p)}" for p in (metadata, compose, config) if p)
+    compose, compose_stamp, config, _ = _compose_and_config(metadata, folder)
+    image, _ = _backend_dockerfile(metadata, _stat(metadata), compose, compose_stamp)
+    return "".join(f";{p}:{_stat(p)}" for p in (metadata, compose, config, image) if p)
 
 
 def _stat(path: str | None) -> str:
@@ -147,9 +162,43 @@ def _load(metadata: str, _stamp: str, compose: str | None, compose_stamp: str, c
     vm = data.get("vm") if isinstance(data.get("vm"), dict) else {}
     containers = _containers(compose, compose_stamp) if compose else {}
     shown = vm.get("composefile") if compose else None
+    image, target = _backend_dockerfile(metadata, _stamp, compose, compose_stamp)
     return Extension(folder=os.path.dirname(metadata), metadata=data, binaries=_binaries(data), compose=shown,
                      containers={k: v.replace("{compose}", f"`{shown}`") for k, v in containers.items()},
-                     installed=_installed(config, config_stamp))
+                     installed=_installed(config, config_stamp), dockerfile=image, dockerfile_target=target)
+
+
+@lru_cache(maxsize=64)
+def _backend_dockerfile(metadata: str, _stamp: str, compose: str | None, compose_stamp: str) -> tuple[str | None, str | None]:
+    """``(Dockerfile, build target)`` of the backend image, or ``(None, None)`` when it cannot
+    be named: no `vm`, an unreadable compose file, a first service built elsewhere (a URL,
+    `dockerfile_inline`, a variable) or running another image."""
+    data = _read_json(metadata, _stamp)
+    vm = data.get("vm") if isinstance(data, dict) else None
+    if not isinstance(vm, dict):
+        return None, None
+    root = os.path.join(os.path.dirname(metadata), "Dockerfile")
+    if not compose:
+        return (root, None) if "image" in vm else (None, None)
+    services = _read_yaml(compose, compose_stamp)
+    services = services.get("services") if isinstance(services, dict) else None
+    first = next(iter(services.values()), None) if isinstance(services, dict) else None
+    if not isinstance(first, dict):
+        return None, None
+    build = first.get("build")
+    if build is None:
+        image = first.get("image")
+        return (root, None) if isinstance(image, str) and "DESKTOP_PLUGIN_IMAGE" in image else (None, None)
+    if isinstance(build, str):
+        build = {"context": build}
+    if not isinstance(build, dict) or "dockerfile_inline" in build:
+        return None, None
+    context, name, target = build.get("context", "."), build.get("dockerfile", "Dockerfile"), build.get("target")
+    if not (isinstance(context, str) and isinstance(name, str) and (target is None or isinstance(target, str))):
+        return None, None
+    if any("$" in part or "://" in part or part.startswith("git@") for part in (context, name, target or "")):
+        return None, None
+    return os.path.normpath(os.path.join(os.path.dirname(compose), context, name)), target
 
 
 def _binaries(data: dict) -> dict[str, frozenset[str]] | None:
@@ -172,15 +221,20 @@ def _binaries(data: dict) -> dict[str, frozenset[str]] | None:
     return {p: frozenset(n) for p, n in shipped.items()}
 
 
-def _containers(compose: str, _stamp: str) -> dict[str, str]:
-    """Container names of the compose file's services: `container_name`, else the service name."""
+@lru_cache(maxsize=64)
+def _read_yaml(path: str, _stamp: str):
     try:
         import yaml
 
-        with open(compose, encoding="utf-8-sig") as handle:
-            data = yaml.safe_load(handle)
+        with open(path, encoding="utf-8-sig") as handle:
+            return yaml.safe_load(handle)
     except Exception:  # missing, unreadable or not YAML: nothing is known
-        return {}
+        return None
+
+
+def _containers(compose: str, _stamp: str) -> dict[str, str]:
+    """Container names of the compose file's services: `container_name`, else the service name."""
+    data = _read_yaml(compose, _stamp)
     services = data.get("services") if isinstance(data, dict) else None
     if not isinstance(services, dict):
         return {}
