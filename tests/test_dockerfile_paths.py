@@ -259,3 +259,17 @@ def test_what_cannot_be_followed(text, why):
     image = parse(text)
     assert image.unknown == why
     assert image.may_contain("/anything")
+
+
+def test_the_cache_sees_dockerfile_changes_for_an_html_page(cli, extension, tmp_path):
+    """Inline scripts are analysed with the same metadata: an HTML page's cached result must
+    not outlive a change to the Dockerfile either (it has no size-and-time shortcut)."""
+    page = extension / "ui" / "index.html"
+    page.write_text("<!doctype html>\n<script>\n"
+                    "window.ddClient.extension.vm.cli.exec('/app/tailscale', ['status']);\n</script>\n")
+    args = ("--select", "DD403")
+    before = reported(cli, page, *args, cwd=tmp_path)
+    assert before == {("index.html", 3): message("/app/tailscale")}
+    assert reported(cli, page, *args, cwd=tmp_path) == before  # from the cache
+    (extension / "Dockerfile").write_text(DOCKERFILE + "COPY tailscale /app/tailscale\n")
+    assert reported(cli, page, *args, cwd=tmp_path) == {}

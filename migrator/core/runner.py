@@ -476,7 +476,14 @@ def _quick(candidate: Candidate, catalogue: engine.Catalogue, options: Options):
             cache.put(path, stat, key, [])
         return (FileResult(path, []), None), raw, stat, key
     if cache is not None:
-        key = cache_module.content_key(raw, language or "", ",".join(r.code for r in catalogue.rules))
+        codes = ",".join(r.code for r in catalogue.rules)
+        # An HTML page, a component or a Markdown file holds JavaScript too: the metadata rules
+        # read the extension's metadata.json, compose file and Dockerfile for it, so its key
+        # says so, and it gets no size-and-time shortcut (those files may change, not it).
+        extra = metadata_stamp(path) if matches and language != "python" else ""
+        if extra:
+            codes, stat = f"{codes};{extra}", None
+        key = cache_module.content_key(raw, language or "", codes)
         cached = cache.get(key)
         if cached is not None and not (options.fix and cached):
             for finding in cached:
