@@ -218,7 +218,7 @@ def _analyse(ctx, cmd_node, call):
         except Unknown:
             return None
     analysis = command.analysis
-    if analysis.syntax_errors or analysis.operators or analysis.expansions or analysis.substitution_problems:
+    if _shell_problems(analysis):
         return None  # reported as a shell command line, wrapper or not
     found = parameter_substitution(ctx, command, call)
     if found is None:
@@ -249,6 +249,11 @@ def refusal_text(wrapper: Wrapper, why: str) -> str:
             "for several words, or one argument where every caller passes one word)")
 
 
+def _shell_problems(analysis):
+    """What makes a command a shell command line rather than words (the exec rules report it)."""
+    return analysis.syntax_errors or analysis.operators or analysis.expansions or analysis.substitution_problems
+
+
 def several_words(ctx, cmd_node) -> str | None:
     """Why rewriting the command with each substitution as (part of) one argument is wrong,
     when a value it is known to take (a `const` string, a branch of `a ? b : c`) was split by
@@ -258,7 +263,7 @@ def several_words(ctx, cmd_node) -> str | None:
     except Unknown:
         return None
     analysis = command.analysis
-    if analysis.syntax_errors or analysis.operators or analysis.expansions or analysis.substitution_problems:
+    if _shell_problems(analysis):
         return None
     for index in sorted({i for w in analysis.words for i in w.unquoted_substs}):
         for value, node in known_strings(ctx, command.substitutions[index]):
@@ -529,7 +534,7 @@ def _site(ctx, wrapper: Wrapper, call, target: str, path: str = "") -> Site:
         # The words follow the program: `a=b` there is an argument, not an assignment.
         command.segments.insert(0, "_ ")
     analysis = command.analysis
-    problems = analysis.syntax_errors or analysis.operators or analysis.expansions or analysis.substitution_problems
+    problems = _shell_problems(analysis)
     if problems:
         shown = ", ".join(dict.fromkeys(f"`{p.text}`" for p in problems))
         site.reason = f"its command would need a shell ({shown}: {problems[0].message})"
