@@ -85,3 +85,13 @@ def test_references_are_identifiers_only_in_source_order():
     assert [n.start_byte for n in resolver.references_to(top)] == [n.start_byte for n in found[:2]]
     assert "ddClient" in resolver.references and "absent" not in resolver.references
     assert resolver.references.get("absent", ()) == ()
+
+
+def test_references_in_a_file_that_starts_with_blank_lines():
+    """The root node starts at the first token: the references' offsets are the file's."""
+    code = "\n\n   const c = window.ddClient;\n   c.backend.get('/x');\n"
+    tree = languages.parse("javascript", code.encode())
+    assert tree.root_node.start_byte > 0
+    resolver = Resolver(tree.root_node, language=tree.language)
+    assert [n.start_byte for n in resolver.references["c"]] == [code.index("c.backend")]
+    assert kind_of(code, "c.backend", "javascript") is Kind.BACKEND

@@ -256,13 +256,15 @@ class Resolver:
         at = text.find(needle)
         size = len(needle)
         root = self.root
+        base = root.start_byte  # the root's text starts where its first token does, not at byte 0
         while at >= 0:
             end = at + size
             if (at == 0 or not _word_byte(text[at - 1])) and (end >= len(text) or not _word_byte(text[end])):
-                node = root.named_descendant_for_byte_range(at, end)
-                if node is not None and node.type in _REFERENCE_TYPES and node.start_byte == at and node.end_byte == end:
+                node = root.named_descendant_for_byte_range(base + at, base + end)
+                if node is not None and node.type in _REFERENCE_TYPES and node.start_byte == base + at \
+                        and node.end_byte == base + end:
                     seen = True
-                    if (at, end, node.type) not in self._bindings_by_name_node:
+                    if (base + at, base + end, node.type) not in self._bindings_by_name_node:
                         found.append(node)
             at = text.find(needle, end)
         return seen, found
