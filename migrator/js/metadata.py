@@ -22,6 +22,16 @@ def static_text(ctx, node) -> str | None:
     return "".join(command.segments) if command.is_static else None
 
 
+def program_of(ctx, node) -> str | None:
+    """The first word of a static command (the program an exec runs), or None."""
+    try:
+        command = read_command(ctx, node)
+    except Unknown:
+        return None
+    words = command.analysis.words
+    return words[0].text if words and words[0].is_static else None
+
+
 def backend_container(ctx, node) -> tuple[tuple[str, str] | None, str | None]:
     """``((name, why), None)`` when the container argument ``node`` names the extension's own
     backend; else ``(None, why not)``, or ``(None, None)`` when there is no metadata to ask."""

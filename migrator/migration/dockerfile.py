@@ -26,7 +26,6 @@ unterminated here-document.
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -82,19 +81,11 @@ def _mentions(script: str, path: str) -> bool:
     return False
 
 
-def stamp(path: str) -> str:
-    """The file's size and modification time, or "" when it cannot be read."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return ""
-    return f"{info.st_size}:{info.st_mtime_ns}"
-
-
-def read(path: str, target: str | None = None) -> Image | None:
+def read(path: str, stamp: str, target: str | None = None) -> Image | None:
     """The image the Dockerfile ``path`` builds (its stage ``target``, else the last); None
-    when the file is missing or cannot be read."""
-    return _read(path, stamp(path), target)
+    when the file is missing or cannot be read. ``stamp`` (its size and modification time,
+    "" when it is missing) keys the cache of what was read."""
+    return _read(path, stamp, target)
 
 
 @lru_cache(maxsize=64)

@@ -84,7 +84,7 @@ class Extension:
     def backend_image(self) -> dockerfile_module.Image | None:
         """The backend image as its Dockerfile builds it (read by the file's own stamp); None
         when no Dockerfile is named, or it is missing or unreadable."""
-        return dockerfile_module.read(self.dockerfile, self.dockerfile_target) if self.dockerfile else None
+        return dockerfile_module.read(self.dockerfile, _stat(self.dockerfile), self.dockerfile_target) if self.dockerfile else None
 
 
 def _basename(path: str) -> str:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of
-from migrator.js.command import Unknown, read_command
-from migrator.js.metadata import extension_of, shown_platforms
+from migrator.js.metadata import extension_of, program_of, shown_platforms
 from migrator.js.resolve import Kind
 
 HOST_METHODS = frozenset({"execHostCmd", "spawnHostCmd"})
@@ -23,16 +22,6 @@ PARTLY = (("metadata.json", _metadata(
     ' "linux": [{"path": "/linux/kubectl"}, {"path": "/linux/host-tool"}]}')),)
 NO_HOST = (("metadata.json", '{"vm": {"image": "example/ext:1.0.0"}, "ui": {}}'),)
 INSTALLED = SHIPPED + ((".ddmigrate.toml", 'host-binaries-installed = ["docker-credential-desktop"]\n'),)
-
-
-def program_of(ctx, node) -> str | None:
-    """The first word of a static command (the program a host exec runs), or None."""
-    try:
-        command = read_command(ctx, node)
-    except Unknown:
-        return None
-    words = command.analysis.words
-    return words[0].text if words and words[0].is_static else None
 
 
 class HostBinaryNotShipped(Rule):

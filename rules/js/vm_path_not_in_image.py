@@ -6,9 +6,8 @@ import os
 
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of, backend_call
-from migrator.js.metadata import extension_of
+from migrator.js.metadata import extension_of, program_of
 from migrator.js.resolve import Kind
-from migrator.rules.js.host_binary_not_shipped import program_of
 
 VM_METHODS = frozenset({"execInVMExtension", "spawnInVMExtension"})
 SHOWN_DESTINATIONS = 6
