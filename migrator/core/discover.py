@@ -48,13 +48,7 @@ class _Ignores:
 
 def _relative(path: str, base: str) -> str | None:
     """``path`` relative to ``base`` (forward slashes), None when it is not under it."""
-    if os.path.isabs(path) != os.path.isabs(base):
-        path, base = absolute(path), absolute(base)
-    rel = relative_under(path, base)
-    if rel is not None:
-        return rel
-    rel = os.path.relpath(path, base).replace(os.sep, "/")  # a path that is not normal
-    return None if rel == ".." or rel.startswith("../") else rel
+    return relative_under(absolute(path), absolute(base))
 
 
 def _load(path: str):

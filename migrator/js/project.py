@@ -343,7 +343,7 @@ class _Gate:
     followed; the whole-file resolver is only built when one does.
     """
 
-    def __init__(self, root, modules: dict, language=None) -> None:
+    def __init__(self, root, modules: dict, language) -> None:
         self.root = root
         self.modules = modules
         self.language = language

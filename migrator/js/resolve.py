@@ -161,7 +161,7 @@ class Resolver:
     client packages and the global are known.
     """
 
-    def __init__(self, root, modules: dict | None = None, language=None) -> None:
+    def __init__(self, root, modules: dict | None, language) -> None:
         self.root = root
         self._language = language  # the tree's tree_sitter.Language: its nodes are found by a query
         self.modules: dict = modules or {}
@@ -760,8 +760,6 @@ def _declaring_nodes(root, language) -> list:
     """The nodes of the types that declare names or open scopes, in source order (outer first)."""
     import tree_sitter
 
-    if language is None:
-        return _walk_declaring(root)
     query = _DECLARING_QUERIES.get(language)
     if query is None:
         types = [t for t in sorted(_DECLARING_TYPES) if language.id_for_node_kind(t, True)]
@@ -769,18 +767,6 @@ def _declaring_nodes(root, language) -> list:
     nodes = tree_sitter.QueryCursor(query).captures(root).get("n", [])
     nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
     return nodes
-
-
-def _walk_declaring(root) -> list:
-    found = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.type in _DECLARING_TYPES:
-            found.append(node)
-        if node.named_child_count:
-            stack.extend(reversed(node.named_children))
-    return found
 
 
 def _word_byte(byte: int) -> bool:
@@ -806,12 +792,6 @@ class _References:
     def get(self, name: str, default=None):
         seen, found = self._entry(name)
         return found if seen else default
-
-    def __getitem__(self, name: str) -> list:
-        seen, found = self._entry(name)
-        if not seen:
-            raise KeyError(name)
-        return found
 
     def __contains__(self, name: str) -> bool:
         return self._entry(name)[0]
