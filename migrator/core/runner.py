@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 import traceback
 from dataclasses import dataclass, field
 
@@ -82,7 +83,7 @@ class Options:
     path_rules: object = None  # a config.PathRules, or None
     jobs: int = 0  # worker processes; 0 chooses by the number of files to parse
     progress: object = None  # called with the number of files done since the last call
-    on_start: object = None  # called with the number of files found, before any is read
+    on_start: object = None  # called with the number of files found, before any result
     force_exclude: bool = False  # configured exclusions apply to files named on the command line too
     # Called with the paths fixing would write, before any is written; it raises to write nothing.
     before_write: object = None
@@ -156,32 +157,33 @@ class Task:
 
 
 def run(paths: list[str], catalogue: engine.Catalogue, options: Options) -> RunResult:
-    """Discover, read, pre-filter (and consult the cache) in this process; parse in a pool
-    when enough files survive the pre-filter; write and report in input order."""
-    items = list(discover(paths, path_rules=options.path_rules, force_exclude=options.force_exclude))
-    if options.on_start is not None:
-        options.on_start(len(items))
-    slots: list = [None] * len(items)
-    work: list[Pending] = []
-    for index, item in enumerate(items):
-        if isinstance(item, FileError):
-            slots[index] = (None, item)
-            continue
-        file_catalogue = _catalogue_for(catalogue, options, item.path)
-        slot, raw, stat, key = _quick(item, file_catalogue, options)
-        if slot is not None:
-            slots[index] = slot
-            _tick(options)
-        else:
-            work.append(Pending(index, item.path, raw, stat, key, file_catalogue))
-    import time
+    """Discover, read and pre-filter (in the pool, while discovery goes on, for a large tree),
+    consult the cache in this process; parse in the pool when enough files survive the
+    pre-filter; write and report in input order."""
+    jobs = options.jobs or (os.cpu_count() or 1)
+    pool = _Pool(jobs) if jobs > 1 else None
+    try:
+        return _run(paths, catalogue, options, pool)
+    finally:
+        if pool is not None:
+            pool.close()
 
+
+def _run(paths: list[str], catalogue: engine.Catalogue, options: Options, pool: _Pool | None) -> RunResult:
+    items, slots, work = _read_all(paths, catalogue, options, pool)
     _package_stamp.cache_clear()  # package.json files may have changed since the last run
     project_stats = [0, 0]
     project_started = time.perf_counter()
+    # The pool analyses, meanwhile, what does not wait on the project pass: a file it finds
+    # importing the client from another module is analysed again once its imports are known.
+    early = _speculate(work, options, pool)
     work = _project_pass(items, slots, work, catalogue, options, project_stats)
     project_seconds = time.perf_counter() - project_started
-    outcomes = _process_all(work, options)
+    outcomes = _process_all(work, options, pool, early)
+    if pool is not None:
+        # Before anything is written: the pool's thread in this process would take a SIGTERM
+        # that the writer holds back (signal masks are per thread), and end the run mid-write.
+        pool.close()
     if options.fix:
         outcomes = _whole_groups(work, outcomes, options)
     for pending, outcome in zip(work, outcomes):
@@ -372,24 +374,36 @@ def _cached_with_modules(pending: Pending, slots, options: Options) -> bool:
     """A JavaScript file's results depend on what its imports export: its cache key says
     so, and it is looked up only now. (No size-and-time shortcut for it: the file may be
     unchanged while a module it imports changed.)"""
-    cache = options.cache
-    if cache is None:
+    if options.cache is None:
         return False
-    digest = repr(sorted(pending.modules.items())) if pending.modules else ""
-    # Whether a fix may import the v1 types depends on the project's package.json (DD306).
-    digest += _package_stamp(os.path.dirname(os.path.abspath(pending.path)))
-    # The metadata rules read the extension's metadata.json, compose file and configuration.
-    digest += metadata_stamp(pending.path)
-    codes = ",".join(r.code for r in pending.catalogue.rules)
-    pending.key = cache_module.content_key(pending.raw, language_for_path(pending.path) or "", f"{codes};{digest}")
+    pending.key = _js_key(pending, pending.modules)
     pending.stat = None
-    cached = cache.get(pending.key)
-    if cached is None or (options.fix and cached):
+    cached = _js_cached(pending, options, pending.modules)
+    if cached is None:
         return False
     for finding in cached:
         finding.path = pending.path
     slots[pending.index] = (FileResult(pending.path, cached, original=pending.raw if cached else b""), None)
     return True
+
+
+def _js_key(pending: Pending, modules: dict | None) -> str:
+    digest = repr(sorted(modules.items())) if modules else ""
+    # Whether a fix may import the v1 types depends on the project's package.json (DD306).
+    digest += _package_stamp(os.path.dirname(os.path.abspath(pending.path)))
+    # The metadata rules read the extension's metadata.json, compose file and configuration.
+    digest += metadata_stamp(pending.path)
+    codes = ",".join(r.code for r in pending.catalogue.rules)
+    return cache_module.content_key(pending.raw, language_for_path(pending.path) or "", f"{codes};{digest}")
+
+
+def _js_cached(pending: Pending, options: Options, modules: dict | None):
+    """What the cache holds for a JavaScript file that imports ``modules``, or None (also when
+    fixing a file with findings: the fix needs the analysis itself)."""
+    if options.cache is None:
+        return None
+    cached = options.cache.get(_js_key(pending, modules))
+    return None if cached is None or (options.fix and cached) else cached
 
 
 _JS = IMPORTING
@@ -440,41 +454,67 @@ def _catalogue_for(catalogue: engine.Catalogue, options: Options, path: str) -> 
     return _CATALOGUES[key]
 
 
-def _quick(candidate: Candidate, catalogue: engine.Catalogue, options: Options):
-    """(slot, raw, stat, key): a finished slot when no parsing is needed, else what parsing needs."""
-    path = candidate.path
+def _by_stat(path: str, options: Options):
+    """(slot, stat, key): with the cache on, a file whose size and time say it is unchanged and
+    clean is done without being read (its slot); else its stat and cache key, if known."""
     cache = options.cache
-    stat = key = None
-    if cache is not None:
-        try:
-            stat = os.stat(path)
-        except OSError:
-            stat = None
-        key = cache.key_by_stat(path, stat) if stat is not None else None
-        cached = cache.get(key) if key is not None else None
-        if cached is not None and not cached:
-            return (FileResult(path, []), None), b"", stat, key
+    if cache is None:
+        return None, None, None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None, None, None
+    key = cache.key_by_stat(path, stat)
+    cached = cache.get(key) if key is not None else None
+    if cached is not None and not cached:
+        return (FileResult(path, []), None), stat, key
+    return None, stat, key
+
+
+def _read_or_error(path: str) -> bytes | FileError:
     try:
         with open(path, "rb") as handle:
-            raw = handle.read()
+            return handle.read()
     except OSError as exc:
-        return (None, FileError(path, f"cannot be read: {exc.strerror or exc}")), b"", None, None
+        return FileError(path, f"cannot be read: {exc.strerror or exc}")
+
+
+def _prefilter(path: str, raw: bytes, catalogue: engine.Catalogue, keyed: bool):
+    """What a file's bytes decide before any parsing, as (verdict, payload): ("skipped", why),
+    ("error", why), ("clean", its cache key when ``keyed``), ("match", None) when the
+    pre-filter passes, ("unknown", None) when no language is known for its name. Needs no
+    state of the run: workers call it too."""
     reason = skip_reason(raw)
     if reason is not None:
-        return (Skipped(path, reason), None), b"", None, None
+        return "skipped", reason
     language = language_for_path(path)
-    matches = language is not None and catalogue.may_match(raw, language)
+    if language is None:
+        return "unknown", None
+    if catalogue.may_match(raw, language):
+        return "match", None
+    # Never parsed, so never decoded: only what makes a file unreadable is looked for.
+    problem = unreadable(raw)
+    if problem is not None:
+        return "error", problem
+    return "clean", cache_module.content_key(raw, language, ",".join(r.code for r in catalogue.rules)) if keyed else None
+
+
+def _settle(path: str, raw: bytes, stat, verdict: str, payload, catalogue: engine.Catalogue, options: Options):
+    """``_quick``'s answer for a file read and pre-filtered (here or in a worker)."""
+    if verdict == "skipped":
+        return (Skipped(path, payload), None), b"", None, None
+    if verdict == "error":
+        return (None, FileError(path, payload)), b"", None, None
+    cache = options.cache
+    if verdict == "clean":
+        if cache is not None and payload is not None:
+            cache.put(path, stat, payload, [])
+        return (FileResult(path, []), None), b"", stat, payload
+    language = language_for_path(path)
+    matches = verdict == "match"
     if matches and language in _JS:
         return None, raw, stat, None  # its cache key depends on its imports: see _project_pass
-    if not matches and language is not None:
-        # Never parsed, so never decoded: only what makes a file unreadable is looked for.
-        problem = unreadable(raw)
-        if problem is not None:
-            return (None, FileError(path, problem)), b"", None, None
-        if cache is not None:
-            key = cache_module.content_key(raw, language, ",".join(r.code for r in catalogue.rules))
-            cache.put(path, stat, key, [])
-        return (FileResult(path, []), None), raw, stat, key
+    key = None
     if cache is not None:
         codes = ",".join(r.code for r in catalogue.rules)
         # An HTML page, a component or a Markdown file holds JavaScript too: the metadata rules
@@ -533,38 +573,210 @@ def _write_all(slots: list, catalogue: engine.Catalogue, options: Options) -> No
         slots[index] = _write(slots[index][0], catalogue)
 
 
-def _process_all(work: list[Pending], options: Options) -> list:
-    jobs = options.jobs or (os.cpu_count() or 1)
-    if jobs <= 1 or len(work) < (POOL_THRESHOLD if not options.jobs else 2):
-        return [process(p.path, p.raw, p.catalogue, options, modules=p.modules) for p in work]
-    return _in_pool(work, options, jobs)
+# A tree with at least this many files is read and pre-filtered in the pool (in chunks of
+# SCAN_CHUNK files, while discovery goes on): below it, starting the workers costs more.
+SCAN_POOL_FILES = 2048
+SCAN_CHUNK = 256
 
 
-def _in_pool(work: list[Pending], options: Options, jobs: int) -> list:
-    """Parse in worker processes, results in input order. A worker that dies (a crash in a
-    parser, say) costs only the file it was on: the rest is retried one file at a time."""
+class _Pool:
+    """The run's worker processes, started on first use and used for both reading and parsing.
+    Started before this process holds the tree's bytes, the workers share less memory with it."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._executor = None
+        self.context = None
+
+    def submit(self, function, *args):
+        """A future, or None when the pool is broken (a worker died)."""
+        import concurrent.futures as futures
+
+        if self._executor is None:
+            import multiprocessing
+
+            self.context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+            self._executor = futures.ProcessPoolExecutor(self.jobs, mp_context=self.context,
+                                                         initializer=_worker_init)
+        try:
+            return self._executor.submit(function, *args)
+        except (futures.process.BrokenProcessPool, RuntimeError):
+            return None
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+def _result(future):
+    """A future's result, or None when its worker died (or it was never submitted)."""
     import concurrent.futures as futures
-    import multiprocessing
 
-    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    plain = _plain(options)
-    tasks = [Task(p.path, p.raw, tuple(r.code for r in p.catalogue.rules), p.catalogue.report_unused_ignores, plain,
-                  p.modules) for p in work]
-    results: list = [None] * len(tasks)
-    # Largest files first, in small chunks: one minified bundle costs as much as a hundred
-    # source files, and a worker left with it at the end would keep the other one idle.
-    order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i].raw))
-    chunk = max(1, min(8, len(tasks) // (jobs * 8)))
+    if future is None:
+        return None
     try:
-        with futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init) as pool:
-            for index, outcome in zip(order, pool.map(_work, [tasks[i] for i in order], chunksize=chunk)):
-                results[index] = outcome
+        return future.result()
     except futures.process.BrokenProcessPool:
-        pass
-    for index, task in enumerate(tasks):
-        if results[index] is None:
-            results[index] = _isolated(task, context)
+        return None
+
+
+def _read_all(paths: list[str], catalogue: engine.Catalogue, options: Options, pool: _Pool | None):
+    """(items, slots, work): every file found, the slots of those done without parsing, and the
+    ones to parse. In a large tree the pool reads and pre-filters while discovery goes on; this
+    process keeps the cache (a file whose size and time are known is not even read)."""
+    items: list = []
+    slots: list = []
+    chunks: list = []  # (entries, future)
+    batch: list = []  # (index, path, catalogue id)
+    stats: dict[int, object] = {}
+    catalogues: dict[int, engine.Catalogue] = {}  # by index, for the files handed to the pool
+    specs: dict[int, engine.Catalogue] = {}
+
+    def flush() -> None:
+        if batch:
+            table = {ident: ([r.code for r in specs[ident].rules], specs[ident].report_unused_ignores)
+                     for ident in {entry[2] for entry in batch}}
+            chunks.append((list(batch), pool.submit(_scan, table, list(batch), options.cache is not None)))
+            batch.clear()
+
+    unscanned: list[int] = []  # to read, not yet handed to the pool
+    to_read = 0
+    for item in discover(paths, path_rules=options.path_rules, force_exclude=options.force_exclude):
+        index = len(items)
+        items.append(item)
+        slots.append(None)
+        if isinstance(item, FileError):
+            slots[index] = (None, item)
+            continue
+        slot, stat, _ = _by_stat(item.path, options)
+        if slot is not None:
+            slots[index] = slot
+            continue
+        stats[index] = stat
+        unscanned.append(index)
+        to_read += 1
+        if pool is None or to_read < SCAN_POOL_FILES:
+            continue
+        for waiting in unscanned:
+            file_catalogue = catalogues[waiting] = _catalogue_for(catalogue, options, items[waiting].path)
+            specs.setdefault(id(file_catalogue), file_catalogue)
+            batch.append((waiting, items[waiting].path, id(file_catalogue)))
+            if len(batch) >= SCAN_CHUNK:
+                flush()
+        unscanned.clear()
+    flush()
+    if options.on_start is not None:
+        options.on_start(len(items))
+    work: list[Pending] = []
+
+    def settle(index: int, found) -> None:
+        item = items[index]
+        file_catalogue = catalogues.get(index) or _catalogue_for(catalogue, options, item.path)
+        verdict, payload = found or _read_one(item.path, file_catalogue, options.cache is not None)
+        raw = payload if verdict in ("match", "unknown") else b""
+        slot, raw, stat, key = _settle(item.path, raw, stats.get(index), verdict, payload, file_catalogue, options)
+        if slot is not None:
+            slots[index] = slot
+            _tick(options)
+        else:
+            work.append(Pending(index, item.path, raw, stat, key, file_catalogue))
+
+    for index, slot in enumerate(slots):
+        if slot is not None and isinstance(items[index], Candidate):
+            _tick(options)  # done by size and time
+    for entries, future in chunks:
+        found = _result(future)
+        for position, (index, _, _) in enumerate(entries):
+            # A chunk whose worker died is read here, file by file.
+            settle(index, found[position] if found is not None else None)
+    for index in unscanned:
+        settle(index, None)
+    work.sort(key=lambda p: p.index)
+    return items, slots, work
+
+
+def _scan(table: dict, entries: list, keyed: bool) -> list:
+    """In a worker: read and pre-filter a chunk of files."""
+    return [_read_one(path, _worker_catalogue(tuple(table[ident][0]), table[ident][1]), keyed)
+            for _, path, ident in entries]
+
+
+def _read_one(path: str, catalogue: engine.Catalogue, keyed: bool):
+    """``_prefilter``'s (verdict, payload) for the file at ``path``, read; the payload is the
+    bytes for a file to parse (or whose language is unknown)."""
+    raw = _read_or_error(path)
+    if isinstance(raw, FileError):
+        return "error", raw.message
+    verdict, payload = _prefilter(path, raw, catalogue, keyed)
+    return verdict, raw if verdict in ("match", "unknown") else payload
+
+
+def _speculate(work: list[Pending], options: Options, pool: _Pool | None) -> dict:
+    """Analyses started in the pool before the project pass, by index: every file that does not
+    depend on it, and every JavaScript file whose results the cache does not hold yet (most
+    import nothing that exports the client; those that do are analysed again)."""
+    if pool is None or len(work) < POOL_THRESHOLD and not options.jobs:
+        return {}
+    chosen = [p for p in work if language_for_path(p.path) not in _JS or _js_cached(p, options, None) is None]
+    return _submit(chosen, options, pool)
+
+
+def _process_all(work: list[Pending], options: Options, pool: _Pool | None = None, early: dict | None = None) -> list:
+    early = early or {}
+    # A file analysed early, before its imports were known, is taken as it is if it imports
+    # nothing that exports the client (nor takes part in a wrapper's migration).
+    results = [_result(early[p.index]) if p.index in early and not p.modules else None for p in work]
+    rest = [position for position, result in enumerate(results) if result is None]
+    pooled = bool(early)
+    if rest and pool is not None and (early or len(rest) >= (POOL_THRESHOLD if not options.jobs else 2)):
+        pooled = True
+        futures = _submit([work[position] for position in rest], options, pool)
+        for position in rest:
+            results[position] = _result(futures.get(work[position].index))
+    context = pool.context if pool is not None else None
+    for position, pending in enumerate(work):
+        if results[position] is None:
+            if pooled:
+                # Its worker died (a crash in a parser, say): it is retried alone, so that it costs only itself.
+                results[position] = _isolated(_task(pending, options), context)
+            else:
+                results[position] = process(pending.path, pending.raw, pending.catalogue, options,
+                                            modules=pending.modules)
     return results
+
+
+def _task(pending: Pending, options: Options) -> Task:
+    return Task(pending.path, pending.raw, tuple(r.code for r in pending.catalogue.rules),
+                pending.catalogue.report_unused_ignores, _plain(options), pending.modules)
+
+
+def _submit(work: list[Pending], options: Options, pool: _Pool) -> dict:
+    """Analyse in the pool: a future per file, by index. Largest files first, in small chunks:
+    one minified bundle costs as much as a hundred source files, and a worker left with it at
+    the end would keep the other one idle."""
+    order = sorted(work, key=lambda p: -len(p.raw))
+    chunk = max(1, min(8, len(order) // (pool.jobs * 8)))
+    futures = {}
+    for start in range(0, len(order), chunk):
+        part = order[start:start + chunk]
+        future = pool.submit(_work_many, [_task(p, options) for p in part])
+        if future is None:
+            break  # the pool is broken: what was not submitted is analysed alone
+        for position, pending in enumerate(part):
+            futures[pending.index] = _Part(future, position)
+    return futures
+
+
+class _Part:
+    """One file's share of a chunk's future."""
+
+    def __init__(self, future, position: int) -> None:
+        self.future = future
+        self.position = position
+
+    def result(self):
+        return self.future.result()[self.position]
 
 
 def _isolated(task, context):
@@ -572,7 +784,7 @@ def _isolated(task, context):
 
     try:
         with futures.ProcessPoolExecutor(1, mp_context=context, initializer=_worker_init) as pool:
-            return pool.submit(_work, task).result()
+            return pool.submit(_work_many, [task]).result()[0]
     except futures.process.BrokenProcessPool:
         return FileError(task.path, "internal error: the worker process analysing it crashed; please report this")
 
@@ -605,11 +817,20 @@ def _plain(options: Options) -> Options:
 _WORKER_CATALOGUES: dict = {}
 
 
-def _work(task: Task):
-    key = (task.codes, task.report_unused_ignores)
+def _worker_catalogue(codes: tuple[str, ...], report_unused_ignores: bool) -> engine.Catalogue:
+    key = (codes, report_unused_ignores)
     if key not in _WORKER_CATALOGUES:
         from migrator.core.registry import all_rules
 
-        _WORKER_CATALOGUES[key] = engine.Catalogue([r for r in all_rules() if r.code in task.codes],
-                                                   report_unused_ignores=task.report_unused_ignores)
-    return process(task.path, task.raw, _WORKER_CATALOGUES[key], task.options, modules=task.modules)
+        _WORKER_CATALOGUES[key] = engine.Catalogue([r for r in all_rules() if r.code in codes],
+                                                   report_unused_ignores=report_unused_ignores)
+    return _WORKER_CATALOGUES[key]
+
+
+def _work(task: Task):
+    return process(task.path, task.raw, _worker_catalogue(task.codes, task.report_unused_ignores), task.options,
+                   modules=task.modules)
+
+
+def _work_many(tasks: list[Task]) -> list:
+    return [_work(task) for task in tasks]
