@@ -272,3 +272,87 @@ def test_open_external_used_as_a_promise_gets_no_fix(cli, write, tmp_path):
     assert (tmp_path / "a.js").read_text() == ("window.ddClient.openExternal(url).then(() => done());\n"
                                                "window.ddClient.host.openExternal(url);\n")
     assert b"chained on it would run on `undefined`" in proc.stdout + proc.stderr
+
+
+CHAINS = """const ddClient = window.ddClient;
+
+export function refresh(show, report) {
+  ddClient.backend.execInVMExtension("/app/tailscale status --json").then((r) => show(r.stdout));
+  ddClient.backend.execInVMExtension("/app/tailscale netcheck").catch(report);
+  return ddClient.backend.execInVMExtension("/app/tailscale version");
+}
+
+export async function up() {
+  const result = await ddClient.backend.execInVMExtension("/app/tailscale up");
+  return result.stdout;
+}
+"""
+
+CHAINS_FIXED = """const ddClient = window.ddClient;
+
+export function refresh(show, report) {
+  ddClient.extension.vm?.cli.exec("/app/tailscale", ["status", "--json"]).then((r) => show(r.stdout));
+  ddClient.extension.vm?.cli.exec("/app/tailscale", ["netcheck"]).catch(report);
+  return ddClient.extension.vm?.cli.exec("/app/tailscale", ["version"]);
+}
+
+export async function up() {
+  const result = await ddClient.extension.vm?.cli.exec("/app/tailscale", ["up"]);
+  return result.stdout;
+}
+"""
+
+SKIP_NOTE = "`extension.vm?.` silently skips the"
+
+
+def _vm_execs(cli, folder):
+    return {f["line"]: f for f in by_rule(check(cli, folder), "exec-in-vm-extension")}
+
+
+def test_a_chain_on_a_javascript_vm_exec_is_safe_when_metadata_declares_the_backend(cli, extension, write):
+    write({"ui/src/chains.js": CHAINS}, extension)
+    execs = _vm_execs(cli, extension / "ui" / "src" / "chains.js")
+    assert sorted(execs) == [4, 5, 6, 10]
+    assert all(f["fix"] == "safe" and SKIP_NOTE not in f["message"] for f in execs.values())
+    proc = cli("fix", extension / "ui" / "src" / "chains.js", "--no-cache")
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    assert (extension / "ui" / "src" / "chains.js").read_text() == CHAINS_FIXED
+    # An image instead of a compose file declares the backend too.
+    (extension / "metadata.json").write_text(json.dumps(dict(METADATA, vm={"image": "example/tailscale:1.0"})))
+    (extension / "ui" / "src" / "chains.js").write_text(CHAINS)
+    assert all(f["fix"] == "safe" for f in _vm_execs(cli, extension / "ui" / "src" / "chains.js").values())
+
+
+def test_a_chain_on_a_javascript_vm_exec_is_unsafe_without_a_declared_backend(cli, extension, write, tmp_path):
+    # No metadata.json at all.
+    loose = write({"loose/chains.js": CHAINS}) / "loose"
+    execs = _vm_execs(cli, loose)
+    assert {line: f["fix"] for line, f in execs.items()} == {4: "unsafe", 5: "unsafe", 6: "safe", 10: "safe"}
+    assert ("(in JavaScript `extension.vm?.` silently skips the `.then(...)` chained on the call when the extension "
+            "has no backend (`vm`), where v0 threw; no metadata.json says it has one)") in execs[4]["message"]
+    assert "skips the `.catch(...)` chained on the call" in execs[5]["message"]
+    assert SKIP_NOTE not in execs[6]["message"] + execs[10]["message"]
+    # Safe fixes leave the chained calls alone; unsafe ones write the same text as above.
+    cli("fix", loose / "chains.js", "--no-cache")
+    text = (loose / "chains.js").read_text()
+    assert 'ddClient.backend.execInVMExtension("/app/tailscale status --json").then(' in text
+    assert 'ddClient.backend.execInVMExtension("/app/tailscale netcheck").catch(report)' in text
+    assert 'return ddClient.extension.vm?.cli.exec("/app/tailscale", ["version"]);' in text
+    cli("fix", loose / "chains.js", "--no-cache", "--unsafe-fixes")
+    assert (loose / "chains.js").read_text() == CHAINS_FIXED
+    # A metadata.json whose `vm` names neither an image nor a compose file declares no backend.
+    (extension / "metadata.json").write_text(json.dumps(dict(METADATA, vm={"exposes": {"socket": "ext.sock"}})))
+    write({"ui/src/chains.js": CHAINS}, extension)
+    execs = _vm_execs(cli, extension / "ui" / "src" / "chains.js")
+    assert execs[4]["fix"] == "unsafe"
+    assert "its metadata.json declares no `vm` (image or compose file)" in execs[4]["message"]
+
+
+def test_typescript_vm_execs_keep_their_non_null_assertion(cli, write):
+    code = CHAINS.replace("(show, report)", "(show: any, report: any)").replace("(r) =>", "(r: any) =>")
+    loose = write({"loose/chains.ts": code}) / "loose"
+    execs = _vm_execs(cli, loose)
+    assert all(f["fix"] == "safe" and SKIP_NOTE not in f["message"] for f in execs.values())
+    cli("fix", loose / "chains.ts", "--no-cache")
+    text = (loose / "chains.ts").read_text()
+    assert 'ddClient.extension.vm!.cli.exec("/app/tailscale", ["status", "--json"]).then((r: any) =>' in text

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from migrator.core.model import Edit
+import dataclasses
+
+from migrator.core.model import Applicability, Edit
 from migrator.js import wrappers
 from migrator.js.access import arguments_of
 from migrator.js.command import argv_source, array_source, read_command
-from migrator.migration.execs import JS_DIALECT, CommandSource, Outcome, plan_command
+from migrator.js.metadata import extension_of
+from migrator.migration.execs import JS_DIALECT, VM, CommandSource, Outcome, plan_command
 from migrator.migration.table import EXEC_PATHS, OPTIONAL_SEGMENTS
 
 
@@ -57,7 +60,48 @@ def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell
     return plan_command(commands(ctx), rule, message, cmd_node, target, build_edits, shell_edits, preview)
 
 
-def finding(ctx, outcome: Outcome, node):
+CHAIN_PARENTS = {"member_expression": "object", "subscript_expression": "object", "call_expression": "function"}
+
+
+def chain_note(ctx, call) -> str | None:
+    """Why a JavaScript fix writing `extension.vm?.` at ``call`` is unsafe, or None.
+
+    When the call's result is used in the same chain (`exec(...).then(...)`, `exec(...)[0]`),
+    optional chaining skips the rest of the chain when `vm` is missing: the `.then` callback
+    never runs and nothing fails, where v0 threw. Awaited, returned, assigned or alone in a
+    statement, the call yields `undefined` and what uses it next still fails. TypeScript gets
+    `vm!.`, which fails at the call as v0 did. An extension whose metadata.json declares a
+    `vm` (an image or a compose file) always has its backend at run time: nothing is skipped.
+    """
+    if ctx.typescript:
+        return None
+    parent = call.parent
+    slot = CHAIN_PARENTS.get(parent.type) if parent is not None else None
+    if slot is None or parent.child_by_field_name(slot) != call:
+        return None
+    extension = extension_of(ctx)
+    if extension is not None and extension.declares_vm:
+        return None
+    if parent.type == "member_expression":
+        prop = parent.child_by_field_name("property")
+        called = parent.parent is not None and parent.parent.type == "call_expression"
+        shown = f".{ctx.text(prop)}" + ("(...)" if called else "")
+    else:
+        shown = "[...]" if parent.type == "subscript_expression" else "(...)"
+    where = ("its metadata.json declares no `vm` (image or compose file)" if extension is not None
+             else "no metadata.json says it has one")
+    return (f"in JavaScript `extension.vm?.` silently skips the `{shown}` chained on the call when the extension has "
+            f"no backend (`vm`), where v0 threw; {where}")
+
+
+def finding(ctx, outcome: Outcome, node, target: str | None = None):
+    """The finding for an outcome at ``node``; for a VM exec (``target``), a fix whose
+    `vm?.` would skip what is chained on the call becomes unsafe (``chain_note``)."""
+    if target == VM and outcome.edits and not outcome.no_fix_reason:
+        note = chain_note(ctx, node)
+        if note:
+            outcome = dataclasses.replace(outcome, message=f"{outcome.message} ({note})",
+                                          applicability=Applicability.UNSAFE)
     found = ctx.finding(outcome.rule, node, outcome.message, edits=outcome.edits,
                         applicability=outcome.applicability, no_fix_reason=outcome.no_fix_reason)
     found.group = outcome.group

@@ -62,6 +62,14 @@ class Extension:
         return isinstance(self.metadata.get("vm"), dict)
 
     @property
+    def declares_vm(self) -> bool:
+        """Whether `vm` names an image or a compose file: Docker Desktop then starts the
+        backend with the extension, so `extension.vm` is there at run time."""
+        vm = self.metadata.get("vm")
+        return isinstance(vm, dict) and any(isinstance(vm.get(key), str) and vm.get(key).strip()
+                                            for key in ("image", "composefile"))
+
+    @property
     def image_only(self) -> bool:
         vm = self.metadata.get("vm")
         return isinstance(vm, dict) and "image" in vm and "composefile" not in vm

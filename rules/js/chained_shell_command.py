@@ -13,8 +13,11 @@ class ChainedShellCommand(Rule):
     Reports command strings that hold shell syntax: `|`, `||`, `&&`, `;`, `&`, `$(...)`,
     backticks, redirections (`>`, `>>`, `<`, `2>&1`, `<<`), subshells, comments, and newlines
     between commands. It covers the deprecated single-string exec calls
-    (`execInVMExtension`, `execHostCmd`, `execInContainer`, `execDockerCmd`) and v1
-    `cli.exec(cmd, args)` calls already written with such strings.
+    (`execInVMExtension`, `execHostCmd`, `execInContainer`, `execDockerCmd`), the command and
+    arguments of the spawn calls (`spawnInVMExtension`, `spawnHostCmd`, `spawnDockerCmd`),
+    which move to v1 as they are, and v1 `cli.exec(cmd, args)` calls already written with
+    such strings. In an argument of the latter two, a lone `a|b` is taken for data (a grep
+    pattern); an operator on its own, one between words, or a command substitution is not.
 
     ## Why is this bad?
     The v0 calls passed the string to a shell. v1 `exec(cmd, args)` runs the program with an
@@ -41,7 +44,9 @@ class ChainedShellCommand(Rule):
     ## Fix safety
     Never fixed as safe. For backend-container (VM) calls an unsafe fix runs the original
     script, exactly as written, through `sh -c`. Host commands get no fix at all: the host
-    may be Windows, where there is no `sh`. An explicit shell (`sh -c`, `bash -c`,
+    may be Windows, where there is no `sh`. Spawn calls and v1 calls get no fix either (v0's
+    spawn ran no documented shell, so `sh -c` would change what runs); their message suggests
+    `sh -c` only for the backend container. An explicit shell (`sh -c`, `bash -c`,
     `powershell -Command`) is the legitimate way to run a script and is not reported.
 
     ## References
@@ -81,6 +86,14 @@ class ChainedShellCommand(Rule):
             Invalid("await ddClient.execDockerCmd('logs', id, '| tail');\n", message="the command uses shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument; run one exec per command and pass results on in JavaScript"),
             Invalid("await ddClient.extension.vm?.cli.exec('ls', ['-l', '|', 'grep', 'x']);\n", message="an argument holds shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument. Run one exec per command and pass results on in JavaScript, or run a script explicitly with `sh -c`"),
             Invalid("await ddClient.extension.vm?.cli.exec('ls', ['-l | grep x']);\n", message="an argument holds shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument. Run one exec per command and pass results on in JavaScript, or run a script explicitly with `sh -c`"),
-            Invalid("await ddClient.docker.cli.exec('ps | grep x', []);\n", message="the command name holds shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument. Run one exec per command and pass results on in JavaScript, or run a script explicitly with `sh -c`"),
+            # `docker.cli.exec` runs docker itself, and the host may be Windows: `sh -c` only in the VM.
+            Invalid("await ddClient.docker.cli.exec('ps | grep x', []);\n", message="the command name holds shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument. Run one exec per command and pass results on in JavaScript"),
+            # A lone command substitution in an argument is shell syntax too.
+            Invalid("await ddClient.extension.vm?.cli.exec('ls', ['`pwd`']);\n", message="an argument holds shell syntax (``pwd``): ``pwd`` is a command substitution (it runs another command); v1 exec runs no shell, so it would reach the program as a literal argument. Run one exec per command and pass results on in JavaScript, or run a script explicitly with `sh -c`"),
+            # A spawn's command and arguments are a v1 call's: checked before the fix writes one.
+            Invalid("window.ddClient.spawnHostCmd('kubectl', ['get', 'pods', '|', 'wc', '-l'], onLog);\n", filename="a.js", message="`spawnHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args, { stream })`, but an argument holds shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument. Run one exec per command and pass results on in JavaScript (do not wrap it in `sh -c`: the host may be Windows)"),
+            Invalid("ddClient.backend.spawnInVMExtension('tail -f /var/log/app.log && echo done', [], onLog);\n", message="`spawnInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args, { stream })`, but its command name holds shell syntax (`&&`): `&&` runs the next command only if the first succeeds; v1 exec runs no shell, so it would reach the program as a literal argument. Run one exec per command and pass results on in JavaScript, or run a script explicitly with `sh -c`"),
+            Invalid("ddClient.spawnHostCmd('kubectl', ['exec', pod, '--', 'ls', '`pwd`'], onLog);\n"),
+            Invalid("await ddClient.extension.host?.cli.exec('kubectl', ['get', 'pods', '|', 'wc']);\n", message="an argument holds shell syntax (`|`): `|` is a shell pipe; v1 exec runs no shell, so it would reach the program as a literal argument. Run one exec per command and pass results on in JavaScript (do not wrap it in `sh -c`: the host may be Windows)"),
         ]
     )

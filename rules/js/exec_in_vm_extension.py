@@ -8,6 +8,9 @@ from migrator.js.access import arguments_of, backend_call, backend_span, client_
 from migrator.js.execs import finding, member_path, plan_exec, replace_args, words_edit
 from migrator.migration.execs import JS_COMMAND_CODES, VM
 
+# An extension whose backend is declared: `extension.vm` is there at run time.
+VM_METADATA = '{"vm": {"image": "example/ext:1.0.0"}, "ui": {}}'
+
 
 def receiver_edits(ctx, call, path: str):
     """Edits that turn ``<client>.backend.<method>`` (or ``b.<method>``) into ``<client>.<path>``."""
@@ -39,7 +42,7 @@ def vm_exec_finding(ctx, rule, call, message: str, cmd_node, receiver):
         lambda script: edits + [replace_args(call.call, f"{quote}sh{quote}", [f"{quote}-c{quote}", script])],
         preview=is_preview_backend(call.receiver),
     )
-    return finding(ctx, outcome, call.call)
+    return finding(ctx, outcome, call.call, VM)
 
 
 class ExecInVmExtension(Rule):
@@ -92,6 +95,17 @@ class ExecInVmExtension(Rule):
     it is a `const` string in the same file, or a `const` template declared in the statement
     just before the call (in the same block, its substitutions plain names or property reads,
     so they read the same values at the call); anything else is reported without a fix.
+
+    In JavaScript, a call whose result is used in the same chain (`.then(...)`, `.catch(...)`,
+    `.finally(...)`, any member or index) is unsafe: `extension.vm?.cli.exec(...).then(...)`
+    skips the whole chain, silently, when the extension has no backend, where v0 threw. Not
+    when the extension's `metadata.json` (the nearest above the file) declares a `vm` image
+    or compose file: the backend is then always there. An awaited, returned or assigned call
+    stays as safe as before (what reads its `undefined` result still fails), and TypeScript's
+    `vm!.` fails at the call, as v0 did. (Wrapping it, `(vm?.cli.exec(...)).then`, would
+    throw as v0 did, but does not type-check under `strict`.) `exec-in-container` writes
+    `extension.vm` only for the backend container that metadata.json declares, so it is
+    never affected.
 
     A wrapper's fix is safe when every caller passes a literal; a caller's template
     substitution outside quotes is assumed to be one word (unsafe, with the line named). When
@@ -226,6 +240,41 @@ class ExecInVmExtension(Rule):
                 message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
         Invalid("const run = (flag: string) => ddClient.backend.execInVMExtension(`ls --color=${flag}`);\nrun('auto -l');\n",
                 message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
+        # JavaScript: `vm?.` would skip a chain on the call when there is no backend, where v0
+        # threw; unsafe, unless metadata.json declares the backend (`vm`), always there then.
+        Invalid(
+            "window.ddClient.backend.execInVMExtension('ls /data').then((r) => show(r.stdout));\n",
+            "window.ddClient.extension.vm?.cli.exec('ls', ['/data']).then((r) => show(r.stdout));\n",
+            filename="list.js", unsafe=True,
+            message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)` (in JavaScript"
+                    " `extension.vm?.` silently skips the `.then(...)` chained on the call when the extension has no"
+                    " backend (`vm`), where v0 threw; no metadata.json says it has one)",
+        ),
+        Invalid(
+            "window.ddClient.backend.execInVMExtension('ls /data').then((r) => show(r.stdout));\n",
+            "window.ddClient.extension.vm?.cli.exec('ls', ['/data']).then((r) => show(r.stdout));\n",
+            filename="ui/list.js", files=(("metadata.json", VM_METADATA),),
+            message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`",
+        ),
+        Invalid(
+            "window.ddClient.backend.execInVMExtension('ls /data').catch(report);\n",
+            "window.ddClient.extension.vm?.cli.exec('ls', ['/data']).catch(report);\n",
+            filename="ui/list.js", files=(("metadata.json", '{"ui": {}}'),), unsafe=True,
+            message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)` (in JavaScript"
+                    " `extension.vm?.` silently skips the `.catch(...)` chained on the call when the extension has no"
+                    " backend (`vm`), where v0 threw; its metadata.json declares no `vm` (image or compose file))",
+        ),
+        # Awaited, the call yields `undefined` and what reads it fails: safe as before; and
+        # TypeScript's `vm!.` fails at the call, as v0 did.
+        Invalid(
+            "const r = await window.ddClient.backend.execInVMExtension('ls /data');\n",
+            "const r = await window.ddClient.extension.vm?.cli.exec('ls', ['/data']);\n",
+            filename="list.js",
+        ),
+        Invalid(
+            "ddClient.backend.execInVMExtension('ls /data').then((r: any) => show(r.stdout));\n",
+            "ddClient.extension.vm!.cli.exec('ls', ['/data']).then((r: any) => show(r.stdout));\n",
+        ),
         # What cannot be split here.
         Invalid("await ddClient.backend.execInVMExtension(command);\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
         Invalid("await ddClient.backend.execInVMExtension(buildCommand());\n", message="`execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),

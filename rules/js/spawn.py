@@ -5,17 +5,20 @@ from __future__ import annotations
 from migrator.core.model import Applicability, Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of, backend_call
-from migrator.js.execs import member_path
-from migrator.js.metadata import static_text, unshipped_note
+from migrator.js.argv import examine, quoted_message, split_edits
+from migrator.js.execs import chain_note, member_path
+from migrator.js.metadata import program_of, unshipped_note
 from migrator.js.resolve import Kind
 from migrator.js.stream import callback_edits
-from migrator.migration.table import HOST, MEMBERS
+from migrator.migration.execs import JS_COMMAND_CODES
+from migrator.migration.table import HOST, MEMBERS, VM
 from migrator.rules.js.exec_in_vm_extension import receiver_edits
 
 
 class _Spawn(Rule):
     method = ""
     fixable = "sometimes"
+    emits = JS_COMMAND_CODES
     url = "https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/"
 
     def __init_subclass__(cls, **kwargs):
@@ -38,19 +41,70 @@ class _Spawn(Rule):
         args = arguments_of(call)
         if not reason and len(args) != 3:
             reason = "expected a command, its arguments and a callback"
+        # The v1 call keeps (cmd, args) as they are: what the rules on v1 calls check there
+        # (exec-command-string, quoted-exec-argument, shell syntax) is decided here, first.
+        argv = examine(ctx, args[0], args[1], self.entry.runs) if len(args) >= 2 else None
+        if argv is not None and argv.problem is not None:
+            yield self._needs_shell(ctx, call, argv)
+            return
         applicability = Applicability.SAFE
+        notes = []
+        if argv is not None:
+            argv_edits, argv_notes, argv_reason = self._argv_edits(ctx, argv, args)
+            notes += argv_notes
+            if argv_edits:
+                edits = (edits or []) + argv_edits
+                applicability = Applicability.UNSAFE
+            reason = reason or argv_reason
         if not reason:
             stream, reason, note = callback_edits(ctx, call, args[2])
             edits = edits + stream
             if note:
                 applicability = Applicability.UNSAFE
-                message += f" ({note})"
-            shipped = unshipped_note(ctx, static_text(ctx, args[0])) if self.entry.runs == HOST else None
+                notes.append(note)
+            shipped = unshipped_note(ctx, program_of(ctx, args[0])) if self.entry.runs == HOST else None
             if shipped:  # never a safe fix for a host program the extension does not ship
                 applicability = Applicability.UNSAFE
-                message += f" ({shipped})"
+                notes.append(shipped)
+        if not reason and self.entry.runs == VM:
+            chained = chain_note(ctx, call)
+            if chained:  # `vm?.` would skip what is chained on the call, where v0 threw
+                applicability = Applicability.UNSAFE
+                notes.append(chained)
+        message += "".join(f" ({note})" for note in notes)
         yield ctx.finding(self, call, message, edits=edits if not reason else (), no_fix_reason=reason,
                           applicability=applicability)
+
+    def _needs_shell(self, ctx, call, argv):
+        """A command name or an argument that needs a shell: v1 exec cannot run it as written,
+        so no fix (whatever v0 did with it, the v1 call would pass it to the program as text)."""
+        problem = argv.problem
+        what = "its command name" if argv.problem_in_command else "an argument"
+        message = (f"`{self.method}()` is deprecated; use `{self.entry.v1}(cmd, args, {{ stream }})`, but "
+                   + problem.message(what))
+        return ctx.finding(problem.rule, problem.node or call, message, no_fix_reason=problem.reason)
+
+    def _argv_edits(self, ctx, argv, args):
+        """``(edits, notes, reason)`` that make ``(cmd, args)`` what v1 exec needs: the words of
+        a command name moved into the argument array, quotes a shell would have removed taken
+        away. Each changes what the program receives, so the fix is then unsafe."""
+        edits, notes = [], []
+        if argv.splits_command:
+            shown = ctx.text(argv.command.node)
+            head = argv.words[0].text
+            if argv.array is None or argv.array != args[1]:
+                return [], [], (f"the command name {shown} holds arguments, which v1 exec needs in the argument array,"
+                                " and the arguments are not an array literal; move them by hand")
+            edits += split_edits(ctx, argv, True)
+            notes.append(f"the command name {shown} holds arguments; v1 exec runs no shell, so it looks for a program "
+                         f"with that whole name: pass `{head}` and put the rest in the argument array; whether v0's spawn "
+                         "split the name is not known")
+        for quoted in argv.quoted:
+            if quoted.reason:
+                return [], [], f"the argument `{quoted.shown}` is wrapped in quotes a shell would have removed; {quoted.reason}"
+            edits.append(quoted.edit)
+            notes.append(quoted_message(quoted))
+        return edits, notes, None
 
 
 class _BackendSpawn(_Spawn):
@@ -87,6 +141,32 @@ _SHARED_DOC = """
     a fix. A `spawnHostCmd` of a program that the extension's `metadata.json` does not ship
     in `host.binaries` for every platform is unsafe too, and the message says so
     (`host-binary-not-shipped`).
+
+    The command and its arguments move as they are, so what the rules on v1 calls check
+    there (`exec-command-string`, `quoted-exec-argument`, `chained-shell-command`,
+    `shell-expansion`) is decided here first, and the fix never writes a call that one of
+    them then flags. v0 took the command apart from its arguments, as v1 does, and no shell
+    between them is documented (ddmigrate's own runtime shims pass both to v1 `exec` unchanged), so
+    nothing is assumed split or expanded, unlike the single-string exec calls. But v1 exec
+    certainly runs no shell:
+
+    - A command name holding several plain words (`spawnHostCmd("kubectl logs", ["-f", pod], cb)`)
+      gets its extra words moved to the front of the argument array
+      (`exec("kubectl", ["logs", "-f", pod], ...)`): unsafe, since whether v0 split the name
+      is not known (the call may have failed before, looking for a program `kubectl logs`).
+      When the arguments are not an array literal, there is no fix.
+    - Shell syntax or an expansion in the command name or in an argument (`|`, `&&`, `$(...)`,
+      backticks, `$VAR`, `~`) is reported as `chained-shell-command` or `shell-expansion`,
+      without a fix: the v1 call would pass it to the program as text. The message suggests
+      `sh -c` for `spawnInVMExtension` only (never for the host, which may be Windows, nor for
+      docker); the fix does not write it, since no shell is documented for v0's spawn.
+    - An argument wrapped whole in quotes a shell would have removed (`"'{{json .}}'"`,
+      `"--format='{{json .}}'"`) has them removed, as `quoted-exec-argument` does: unsafe; a
+      double-quoted value holding `$`, a backtick or a backslash gets no fix.
+
+    In JavaScript, a `spawnInVMExtension` whose result is used in the same chain
+    (`spawnInVMExtension(...).x`) is unsafe, as for `exec-in-vm-extension`: `vm?.` would skip
+    the chain when the extension has no backend.
 """
 
 
@@ -220,6 +300,36 @@ class SpawnHostCmd(_ClientSpawn):
             "});\n",
         ),
         Invalid("const p = () => ddClient.spawnHostCmd('kubectl', [], (d, e) => log(d, e));\n"),
+        # A command name with several words: v1 needs them in the arguments (unsafe: whether
+        # v0 split the name is not known). Fixed once, the v1 call is clean.
+        Invalid(
+            "window.ddClient.spawnHostCmd(\"kubectl logs\", [\"-f\", pod], onLog);\n",
+            "window.ddClient.extension.host?.cli.exec(\"kubectl\", [\"logs\", \"-f\", pod], {\n"
+            "  stream: {\n"
+            "    onOutput: (data) => onLog(data),\n"
+            "    onError: (error) => onLog(undefined, error),\n"
+            "    onClose: (exitCode) => onLog({ code: exitCode }),\n"
+            "  },\n"
+            "});\n",
+            filename="logs.js", unsafe=True,
+            message="`spawnHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args, { stream })`; the call now"
+                    " returns an `ExecProcess` (with `close()`) instead of `void` (the command name \"kubectl logs\" holds"
+                    " arguments; v1 exec runs no shell, so it looks for a program with that whole name: pass `kubectl` and"
+                    " put the rest in the argument array; whether v0's spawn split the name is not known)",
+        ),
+        Invalid(
+            "ddClient.spawnHostCmd('kubectl get', [], onLog);\n",
+            "ddClient.extension.host!.cli.exec('kubectl', ['get'], {\n"
+            "  stream: {\n"
+            "    onOutput: (data) => onLog(data, undefined),\n"
+            "    onError: (error) => onLog(undefined, error),\n"
+            "    onClose: (exitCode) => onLog({ code: exitCode }, undefined),\n"
+            "  },\n"
+            "});\n",
+            unsafe=True,
+        ),
+        # ... and with arguments that are not an array literal, no fix.
+        Invalid("ddClient.spawnHostCmd('kubectl logs', args, onLog);\n"),
     )
 
 
@@ -278,4 +388,21 @@ class SpawnDockerCmd(_ClientSpawn):
                     " it without `this`))",
         ),
         Invalid("ddClient.spawnDockerCmd('logs', ['-f', id], makeHandler());\n"),
+        # Quotes a shell would have removed: taken away, as quoted-exec-argument does (unsafe).
+        Invalid(
+            "ddClient.spawnDockerCmd('events', ['--format', \"'{{json .}}'\"], onEvent);\n",
+            "ddClient.docker.cli.exec('events', ['--format', \"{{json .}}\"], {\n"
+            "  stream: {\n"
+            "    onOutput: (data) => onEvent(data, undefined),\n"
+            "    onError: (error) => onEvent(undefined, error),\n"
+            "    onClose: (exitCode) => onEvent({ code: exitCode }, undefined),\n"
+            "  },\n"
+            "});\n",
+            unsafe=True,
+            message="`spawnDockerCmd()` is deprecated; use `docker.cli.exec(cmd, args, { stream })`; the call now returns"
+                    " an `ExecProcess` (with `close()`) instead of `void` (the argument `'{{json .}}'` is wrapped in quotes"
+                    " a shell would have removed; v1 exec runs no shell and passes them to the program with the value:"
+                    " remove them)",
+        ),
+        Invalid("ddClient.spawnDockerCmd('logs', ['-f', '\"C:\\\\logs\"'], onLog);\n"),
     )

@@ -78,6 +78,11 @@ class PythonSpawn(PythonRule):
     not once when the command starts. Any other expression (a call, a subscript) is reported
     without a fix: name it first.
 
+    The command and its arguments are not inspected (unlike the JavaScript spawn rules): the
+    shim's spawn names passed them to v1 `cli.exec(cmd, args)` unchanged, with no shell, so
+    the rewrite runs exactly what ran before; a pipe or a quoted value in an argument already
+    reached the program as text.
+
     ## References
     - https://docs.docker.com/reference/api/extensions-sdk/ExtensionCli/
     - https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/
