@@ -388,7 +388,7 @@ class Server(LanguageServer):
 
     def project(self):
         """A fresh project model over the open documents and the disk (summaries depend on both)."""
-        from migrator.js.project import MAX_MODULE_BYTES, Project, _read_file
+        from migrator.js.project import MAX_MODULE_BYTES, Project, read_module
 
         texts = self.open_texts()
 
@@ -396,7 +396,7 @@ class Server(LanguageServer):
             text = texts.get(os.path.abspath(path))
             if text is not None:
                 return text.encode("utf-8", "surrogatepass")[:MAX_MODULE_BYTES + 1]
-            return _read_file(path)
+            return read_module(path)
 
         return Project(read=read)
 

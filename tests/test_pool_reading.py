@@ -64,20 +64,20 @@ def in_pool(monkeypatch, tmp_path: Path):
     monkeypatch.setattr(runner, "SCAN_CHUNK", 3)
     log = tmp_path / "log"
     log.mkdir()
-    read_one, work = runner._read_one, runner._work
+    read_one, process = runner._read_one, runner.process
 
     def recording_read(path, catalogue, keyed):
         with open(log / f"read-{os.getpid()}", "a", encoding="utf-8") as handle:
             handle.write(path + "\n")
         return read_one(path, catalogue, keyed)
 
-    def recording_work(task):
+    def recording_process(path, raw, *args, **kwargs):
         with open(log / f"work-{os.getpid()}", "a", encoding="utf-8") as handle:
-            handle.write(task.path + "\n")
-        return work(task)
+            handle.write(path + "\n")
+        return process(path, raw, *args, **kwargs)
 
     monkeypatch.setattr(runner, "_read_one", recording_read)
-    monkeypatch.setattr(runner, "_work", recording_work)
+    monkeypatch.setattr(runner, "process", recording_process)
 
     def by_process(kind: str) -> dict[str, list[str]]:
         """Paths read (or analysed) by this process ("main") and by the workers ("workers"),
@@ -126,16 +126,22 @@ def test_reading_in_the_pool_gives_what_one_process_gives(tree, in_pool):
 
 
 def test_the_client_imported_from_another_module_is_found_after_the_early_analysis(tree, in_pool):
-    """App.tsx names no client itself: analysed early it has no findings; once the project pass
-    finds that its import exports the client, it is analysed again, with them."""
+    """App.tsx creates no client itself: analysed by the worker that read it, it has no
+    findings; once the project pass finds that its import exports the client (from the
+    summary that worker made of lib/client.ts: the main process parses nothing), it is
+    analysed again, with them."""
     result = runner.run([str(tree)], CATALOGUE, options_for(tree, jobs=2))
     analysed = in_pool("work")
     app = str(tree / "ui/src/App.tsx")
     assert any(f.path == app and "toast" in f.message for f in result.findings)
-    # It went to the workers twice (early, then with its imports); files without imports once.
-    assert analysed["workers"].count(app) == 2
+    # It was analysed twice (early, then with its imports); files without imports once, by the
+    # worker that read them.
+    everywhere = analysed["main"] + analysed["workers"]
+    assert everywhere.count(app) == 2 and app in analysed["workers"]
     assert analysed["workers"].count(str(tree / "ui/src/api.ts")) == 1
-    assert analysed["main"] == []
+    assert str(tree / "ui/src/api.ts") not in analysed["main"]
+    # Of the modules, only App.tsx is parsed here, for its own summary: it imports the client.
+    assert result.modules_summarised == 1
     assert result.found_through_imports == 0  # it passed the pre-filter: `ddClient` is in its text
 
 

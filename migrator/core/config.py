@@ -8,7 +8,6 @@ an error naming the key and the file: a typo must not silently turn a rule back 
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 
 from migrator.core.paths import absolute, relative_under
@@ -53,6 +52,8 @@ def find(start: str) -> str | None:
 def _has_section(path: str) -> bool:
     """Whether a pyproject.toml configures ddmigrate. One that is not valid TOML counts, so
     that ``load`` reports it (naming the file) instead of the run silently ignoring it."""
+    import tomllib
+
     try:
         with open(path, "rb") as handle:
             return "ddmigrate" in tomllib.load(handle).get("tool", {})
@@ -65,6 +66,8 @@ def _has_section(path: str) -> bool:
 def load(path: str | None) -> Config:
     if path is None:
         return Config()
+    import tomllib  # only when there is a file to read
+
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
@@ -111,7 +114,9 @@ class PathRules:
         self._root = os.path.abspath(config.root)
         self.replaces_defaults = config.exclude is not None
         self.markdown = config.markdown  # false: discovery leaves Markdown files out
-        self.exclude = pathspec.GitIgnoreSpec.from_lines((config.exclude or []) + config.extend_exclude)
+        patterns = (config.exclude or []) + config.extend_exclude
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(patterns)
+        self._excludes = any(p.strip() and not p.lstrip().startswith("#") for p in patterns)
         self.per_file = [(pathspec.GitIgnoreSpec.from_lines([pattern]), rules)
                          for pattern, rules in config.per_file_ignores.items()]
 
@@ -119,10 +124,14 @@ class PathRules:
         return relative_under(absolute(path), self._root)
 
     def excluded(self, path: str, is_dir: bool = False) -> bool:
+        if not self._excludes:  # `exclude = []`: every file is asked, none is excluded
+            return False
         rel = self._relative(path)
         return rel is not None and self.exclude.match_file(rel + "/" if is_dir else rel)
 
     def ignored_rules(self, path: str) -> list[str]:
+        if not self.per_file:
+            return []
         rel = self._relative(path)
         if rel is None:
             return []

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import collections
 import functools
 import os
 import time
 import traceback
 from dataclasses import dataclass, field
 
-from migrator.core import cache as cache_module
 from migrator.core import engine
 from migrator.core.discover import Candidate, discover
 from migrator.core.languages import IMPORTING, language_for_path
@@ -101,13 +101,16 @@ MAX_ANALYSED_BYTES = 1 << 20
 
 
 def process(path: str, raw: bytes, catalogue: engine.Catalogue, options: Options,
-            language: str | None = None, modules: dict | None = None) -> FileResult | FileError:
+            language: str | None = None, modules: dict | None = None, source: SourceFile | None = None,
+            tree=None) -> FileResult | FileError:
     """Lint (and maybe fix) one file's bytes. Never raises for bad input: returns a FileError.
-    ``modules`` is what the modules it imports export (the project pass)."""
-    try:
-        source = SourceFile.from_bytes(path, raw, language)
-    except SourceError as exc:
-        return FileError(path, str(exc))
+    ``modules`` is what the modules it imports export (the project pass). A caller that
+    already decoded and parsed the bytes passes ``source`` and ``tree``."""
+    if source is None:
+        try:
+            source = SourceFile.from_bytes(path, raw, language)
+        except SourceError as exc:
+            return FileError(path, str(exc))
     source.modules = modules
     if len(raw) > MAX_ANALYSED_BYTES and catalogue.may_match(source.content, source.language):
         return FileError(path, f"is too large to analyse ({len(raw) / 2**20:.1f} MiB; the limit is "
@@ -115,10 +118,10 @@ def process(path: str, raw: bytes, catalogue: engine.Catalogue, options: Options
                                f"list it in extend-exclude)")
     try:
         if not options.fix:
-            findings = engine.lint(source, catalogue)
+            findings = engine.lint(source, catalogue, tree)
             # Keep the bytes only where a code frame needs them: a large tree must not stay in memory.
             return FileResult(path, findings, original=raw if findings else b"")
-        outcome = engine.fix(source, catalogue, unsafe=options.unsafe)
+        outcome = engine.fix(source, catalogue, unsafe=options.unsafe, tree=tree)
     except RecursionError:
         return FileError(path, "is nested too deeply to analyse")
     except Exception as exc:  # a bug in a rule must not stop the other files
@@ -142,6 +145,9 @@ class Pending:
     key: str | None  # its cache key
     catalogue: engine.Catalogue
     modules: dict | None = None  # what the modules it imports export (the project pass)
+    # Its analysis in the worker that read it, as if it imported nothing that exports the
+    # client: (outcome, summary), the summary a tuple holding its exports, or None.
+    early: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -170,13 +176,13 @@ def run(paths: list[str], catalogue: engine.Catalogue, options: Options) -> RunR
 
 
 def _run(paths: list[str], catalogue: engine.Catalogue, options: Options, pool: _Pool | None) -> RunResult:
-    items, slots, work = _read_all(paths, catalogue, options, pool)
     _package_stamp.cache_clear()  # package.json files may have changed since the last run
+    items, slots, work, early = _read_all(paths, catalogue, options, pool)
     project_stats = [0, 0]
     project_started = time.perf_counter()
     # The pool analyses, meanwhile, what does not wait on the project pass: a file it finds
     # importing the client from another module is analysed again once its imports are known.
-    early = _speculate(work, options, pool)
+    early.update(_speculate([p for p in work if p.index not in early], options, pool))
     work = _project_pass(items, slots, work, catalogue, options, project_stats)
     project_seconds = time.perf_counter() - project_started
     outcomes = _process_all(work, options, pool, early)
@@ -226,13 +232,24 @@ def _project_pass(items, slots, work: list[Pending], catalogue: engine.Catalogue
     js = [p for p in work if language_for_path(p.path) in _JS]
     if not js and not any(isinstance(i, Candidate) and i.explicit and language_for_path(i.path) in _JS for i in items):
         return work
-    from migrator.js.project import Project, module_names
+    from migrator.js.project import Project, module_names, read_module
 
     names: set[str] = set()  # the names of the modules that may export the client
     for pending in js:
         names.update(module_names(pending.path))
-    scan = Project(cache=options.cache, names=names)
-    everything = Project(cache=options.cache)  # for files named on the command line
+    # The bytes read already, and the summaries made where the modules were analysed.
+    known = {os.path.abspath(p.path): p.raw for p in js}
+    early = {os.path.abspath(p.path): (p.raw, p.early[1][0]) for p in js if p.early is not None and p.early[1]}
+
+    def read(path: str) -> bytes | None:
+        raw = known.get(path)
+        return raw if raw is not None else read_module(path)
+
+    def new_project(names=None) -> Project:
+        return Project(read=read, cache=options.cache, names=names, early=early)
+
+    scan = new_project(names)
+    everything = new_project()  # for files named on the command line
     exported: set[str] = set()  # names of modules known to export it
     for pending in js:
         if scan.exports(pending.path) is not None:
@@ -271,7 +288,7 @@ def _project_pass(items, slots, work: list[Pending], catalogue: engine.Catalogue
         slots[pending.index] = None
     # Summaries made while the names were still being found may have missed a module: with
     # new names, the final ones are made afresh (from the cache, when it is on).
-    final = Project(cache=options.cache, names=scan.names) if promoted else scan
+    final = new_project(scan.names) if promoted else scan
     explicit = {i for i, item in enumerate(items) if isinstance(item, Candidate) and item.explicit}
     ordered = sorted(work + promoted, key=lambda p: p.index)
     for pending in ordered:
@@ -394,7 +411,7 @@ def _js_key(pending: Pending, modules: dict | None) -> str:
     # The metadata rules read the extension's metadata.json, compose file and configuration.
     digest += metadata_stamp(pending.path)
     codes = ",".join(r.code for r in pending.catalogue.rules)
-    return cache_module.content_key(pending.raw, language_for_path(pending.path) or "", f"{codes};{digest}")
+    return _content_key(pending.raw, language_for_path(pending.path) or "", f"{codes};{digest}")
 
 
 def _js_cached(pending: Pending, options: Options, modules: dict | None):
@@ -454,6 +471,14 @@ def _catalogue_for(catalogue: engine.Catalogue, options: Options, path: str) -> 
     return _CATALOGUES[key]
 
 
+def _content_key(raw: bytes, language: str, codes: str) -> str:
+    # Imported here: a run without the cache (`--no-cache`, one file from pre-commit) does not
+    # load hashlib's OpenSSL bindings at all.
+    from migrator.core.cache import content_key
+
+    return content_key(raw, language, codes)
+
+
 def _by_stat(path: str, options: Options):
     """(slot, stat, key): with the cache on, a file whose size and time say it is unchanged and
     clean is done without being read (its slot); else its stat and cache key, if known."""
@@ -496,7 +521,7 @@ def _prefilter(path: str, raw: bytes, catalogue: engine.Catalogue, keyed: bool):
     problem = unreadable(raw)
     if problem is not None:
         return "error", problem
-    return "clean", cache_module.content_key(raw, language, ",".join(r.code for r in catalogue.rules)) if keyed else None
+    return "clean", _content_key(raw, language, ",".join(r.code for r in catalogue.rules)) if keyed else None
 
 
 def _settle(path: str, raw: bytes, stat, verdict: str, payload, catalogue: engine.Catalogue, options: Options):
@@ -523,7 +548,7 @@ def _settle(path: str, raw: bytes, stat, verdict: str, payload, catalogue: engin
         extra = metadata_stamp(path) if matches and language != "python" else ""
         if extra:
             codes, stat = f"{codes};{extra}", None
-        key = cache_module.content_key(raw, language or "", codes)
+        key = _content_key(raw, language or "", codes)
         cached = cache.get(key)
         if cached is not None and not (options.fix and cached):
             for finding in cached:
@@ -621,24 +646,67 @@ def _result(future):
         return None
 
 
+# Chunks handed to the pool and not yet collected, per worker: enough to keep the workers
+# busy, few enough that a large file found in a chunk is analysed soon after (see _read_all).
+CHUNKS_IN_FLIGHT = 3
+
+
 def _read_all(paths: list[str], catalogue: engine.Catalogue, options: Options, pool: _Pool | None):
-    """(items, slots, work): every file found, the slots of those done without parsing, and the
-    ones to parse. In a large tree the pool reads and pre-filters while discovery goes on; this
-    process keeps the cache (a file whose size and time are known is not even read)."""
+    """(items, slots, work, early): every file found, the slots of those done without parsing,
+    the ones to parse, and the analyses already under way in the pool (by index).
+
+    In a large tree the pool reads and pre-filters while discovery goes on, and analyses
+    the files that pass as it finds them (``_scan``); a file too large for that is handed
+    back, and analysed as soon as its chunk is collected. This process keeps the cache (a
+    file whose size and time are known is not even read)."""
     items: list = []
     slots: list = []
-    chunks: list = []  # (entries, future)
+    work: list[Pending] = []
+    early: dict = {}  # index -> the future of an analysis started here
+    in_flight: collections.deque = collections.deque()  # (entries, future)
     batch: list = []  # (index, path, catalogue id)
     stats: dict[int, object] = {}
     catalogues: dict[int, engine.Catalogue] = {}  # by index, for the files handed to the pool
     specs: dict[int, engine.Catalogue] = {}
+    owed = [0, options.on_start is None]  # files done before the total is known; and whether it is
+
+    def tick() -> None:
+        if owed[1]:
+            _tick(options)
+        else:
+            owed[0] += 1
+
+    def settle(index: int, found) -> None:
+        item = items[index]
+        file_catalogue = catalogues.get(index) or _catalogue_for(catalogue, options, item.path)
+        verdict, payload, analysed = found or (*_read_one(item.path, file_catalogue, options.cache is not None), None)
+        raw = payload if verdict in ("match", "unknown") else b""
+        slot, raw, stat, key = _settle(item.path, raw, stats.get(index), verdict, payload, file_catalogue, options)
+        if slot is not None:
+            slots[index] = slot
+            tick()
+            return
+        pending = Pending(index, item.path, raw, stat, key, file_catalogue, early=analysed)
+        work.append(pending)
+        if found is not None and analysed is None:  # too large to analyse while reading: now
+            early.update(_speculate([pending], options, pool, always=True))
+
+    def collect() -> None:
+        entries, future = in_flight.popleft()
+        found = _result(future)
+        for position, (index, _, _) in enumerate(entries):
+            # A chunk whose worker died is read here, file by file.
+            settle(index, found[position] if found is not None else None)
 
     def flush() -> None:
         if batch:
             table = {ident: ([r.code for r in specs[ident].rules], specs[ident].report_unused_ignores)
                      for ident in {entry[2] for entry in batch}}
-            chunks.append((list(batch), pool.submit(_scan, table, list(batch), options.cache is not None)))
+            in_flight.append((list(batch), pool.submit(_scan, table, list(batch), options.cache is not None,
+                                                       _plain(options))))
             batch.clear()
+        while len(in_flight) > CHUNKS_IN_FLIGHT * pool.jobs:
+            collect()
 
     unscanned: list[int] = []  # to read, not yet handed to the pool
     to_read = 0
@@ -652,6 +720,7 @@ def _read_all(paths: list[str], catalogue: engine.Catalogue, options: Options, p
         slot, stat, _ = _by_stat(item.path, options)
         if slot is not None:
             slots[index] = slot
+            tick()
             continue
         stats[index] = stat
         unscanned.append(index)
@@ -665,41 +734,63 @@ def _read_all(paths: list[str], catalogue: engine.Catalogue, options: Options, p
             if len(batch) >= SCAN_CHUNK:
                 flush()
         unscanned.clear()
-    flush()
+    if batch:
+        flush()
     if options.on_start is not None:
         options.on_start(len(items))
-    work: list[Pending] = []
-
-    def settle(index: int, found) -> None:
-        item = items[index]
-        file_catalogue = catalogues.get(index) or _catalogue_for(catalogue, options, item.path)
-        verdict, payload = found or _read_one(item.path, file_catalogue, options.cache is not None)
-        raw = payload if verdict in ("match", "unknown") else b""
-        slot, raw, stat, key = _settle(item.path, raw, stats.get(index), verdict, payload, file_catalogue, options)
-        if slot is not None:
-            slots[index] = slot
-            _tick(options)
-        else:
-            work.append(Pending(index, item.path, raw, stat, key, file_catalogue))
-
-    for index, slot in enumerate(slots):
-        if slot is not None and isinstance(items[index], Candidate):
-            _tick(options)  # done by size and time
-    for entries, future in chunks:
-        found = _result(future)
-        for position, (index, _, _) in enumerate(entries):
-            # A chunk whose worker died is read here, file by file.
-            settle(index, found[position] if found is not None else None)
+        owed[1] = True
+        if owed[0] and options.progress is not None:
+            options.progress(owed[0])
+    while in_flight:
+        collect()
     for index in unscanned:
         settle(index, None)
     work.sort(key=lambda p: p.index)
-    return items, slots, work
+    return items, slots, work, early
 
 
-def _scan(table: dict, entries: list, keyed: bool) -> list:
-    """In a worker: read and pre-filter a chunk of files."""
-    return [_read_one(path, _worker_catalogue(tuple(table[ident][0]), table[ident][1]), keyed)
-            for _, path, ident in entries]
+# A file up to this size that passes the pre-filter is analysed by the worker that read it,
+# right away (larger ones wait, to be analysed largest first: see _submit).
+EARLY_BYTES = 256 << 10
+
+
+def _scan(table: dict, entries: list, keyed: bool, options: Options) -> list:
+    """In a worker: read and pre-filter a chunk of files, and analyse those that pass, as if
+    they imported nothing that exports the client (most do not; the project pass decides)."""
+    found = []
+    for _, path, ident in entries:
+        catalogue = _worker_catalogue(tuple(table[ident][0]), table[ident][1])
+        verdict, payload = _read_one(path, catalogue, keyed)
+        early = None
+        if verdict == "match" and len(payload) <= EARLY_BYTES:
+            early = _analyse_early(path, payload, catalogue, options)
+        found.append((verdict, payload, early))
+    return found
+
+
+def _analyse_early(path: str, raw: bytes, catalogue: engine.Catalogue, options: Options):
+    """(outcome, summary): the file's analysis, and, for a JavaScript module, what it exports
+    (``migrator.js.project.early_summary``), from one parse."""
+    from migrator.core.languages import is_container, uses_tree_sitter
+
+    try:
+        source = SourceFile.from_bytes(path, raw)
+    except SourceError as exc:
+        return FileError(path, str(exc)), None
+    tree = summary = None
+    if uses_tree_sitter(source.language) and not is_container(source.language) and len(raw) <= MAX_ANALYSED_BYTES:
+        from migrator.core.languages import parse
+        from migrator.js.project import early_summary
+
+        tree = parse(source.language, source.content)
+        try:
+            summary = early_summary(path, raw, source.language, tree)
+        except Exception:  # noqa: BLE001 - the project pass makes it again, and says what failed
+            summary = None
+    outcome = process(path, raw, catalogue, options, source=source, tree=tree)
+    if isinstance(outcome, FileResult):
+        outcome.original = b""  # the main process has the bytes: they need not travel back
+    return outcome, summary
 
 
 def _read_one(path: str, catalogue: engine.Catalogue, keyed: bool):
@@ -712,13 +803,14 @@ def _read_one(path: str, catalogue: engine.Catalogue, keyed: bool):
     return verdict, raw if verdict in ("match", "unknown") else payload
 
 
-def _speculate(work: list[Pending], options: Options, pool: _Pool | None) -> dict:
+def _speculate(work: list[Pending], options: Options, pool: _Pool | None, always: bool = False) -> dict:
     """Analyses started in the pool before the project pass, by index: every file that does not
     depend on it, and every JavaScript file whose results the cache does not hold yet (most
     import nothing that exports the client; those that do are analysed again)."""
-    if pool is None or len(work) < POOL_THRESHOLD and not options.jobs:
+    if pool is None or not always and len(work) < POOL_THRESHOLD and not options.jobs:
         return {}
-    chosen = [p for p in work if language_for_path(p.path) not in _JS or _js_cached(p, options, None) is None]
+    chosen = [p for p in work if p.early is None
+              and (language_for_path(p.path) not in _JS or _js_cached(p, options, None) is None)]
     return _submit(chosen, options, pool)
 
 
@@ -726,7 +818,9 @@ def _process_all(work: list[Pending], options: Options, pool: _Pool | None = Non
     early = early or {}
     # A file analysed early, before its imports were known, is taken as it is if it imports
     # nothing that exports the client (nor takes part in a wrapper's migration).
-    results = [_result(early[p.index]) if p.index in early and not p.modules else None for p in work]
+    results = [_early_outcome(p) if p.early is not None else _result(early[p.index]) if p.index in early else None
+               for p in work]
+    results = [None if result is not None and p.modules else result for p, result in zip(work, results)]
     rest = [position for position, result in enumerate(results) if result is None]
     pooled = bool(early)
     if rest and pool is not None and (early or len(rest) >= (POOL_THRESHOLD if not options.jobs else 2)):
@@ -744,6 +838,13 @@ def _process_all(work: list[Pending], options: Options, pool: _Pool | None = Non
                 results[position] = process(pending.path, pending.raw, pending.catalogue, options,
                                             modules=pending.modules)
     return results
+
+
+def _early_outcome(pending: Pending):
+    outcome = pending.early[0]
+    if isinstance(outcome, FileResult) and (outcome.findings or outcome.applied):
+        outcome.original = pending.raw
+    return outcome
 
 
 def _task(pending: Pending, options: Options) -> Task:

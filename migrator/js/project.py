@@ -124,8 +124,11 @@ def _read_config(path: str, depth: int = 0) -> dict:
 class Project:
     """Summaries of the modules of one run, computed once each, read from disk as needed."""
 
-    def __init__(self, read=None, cache=None, names: set[str] | None = None) -> None:
-        self._read = read or _read_file
+    def __init__(self, read=None, cache=None, names: set[str] | None = None, early: dict | None = None) -> None:
+        self._read = read or read_module
+        # Summaries made where the module was analysed (``early_summary``), by absolute path:
+        # right whenever the module turns out to import nothing that exports the client.
+        self._early = early or {}
         # When set, only specifiers that name one of these modules are resolved (see
         # ``module_names``): a large tree is not followed import by import.
         self.names = names
@@ -214,14 +217,16 @@ class Project:
             key = content_key(raw, f"{language};{path}", repr(sorted(modules.items())))
             if key in self._cache.summaries:
                 return decode_exports(self._cache.summary(key))
-        from migrator.core.languages import parse
+        early = self._early.get(path) if not modules else None
+        if early is not None and early[0] == raw:
+            exports = early[1]
+        else:
+            from migrator.core.languages import parse
 
-        self.parsed += 1
-        tree = parse(language, raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
-        root = tree.root_node
-        exports = summarise(path, root, _Gate(root, modules, tree.language), lambda spec: self.exports_of_specifier(path, spec))
-        if wrappers.may_wrap(raw) and wrappers.may_export_wrapper(root):
-            exports = _with_wrappers(path, raw, language, tree, modules, exports)
+            self.parsed += 1
+            tree = parse(language, raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
+            exports = _summary_of_tree(path, raw, language, tree, modules,
+                                       lambda spec: self.exports_of_specifier(path, spec))
         if key is not None:
             self._cache.put_summary(key, encode_exports(exports))
         return exports
@@ -241,6 +246,27 @@ class Project:
             if exports is not None:
                 found[specifier] = exports
         return found
+
+
+def _summary_of_tree(path: str, raw: bytes, language: str, tree, modules: dict, exports_of) -> Exports | None:
+    root = tree.root_node
+    exports = summarise(path, root, _Gate(root, modules, tree.language), exports_of)
+    if wrappers.may_wrap(raw) and wrappers.may_export_wrapper(root):
+        exports = _with_wrappers(path, raw, language, tree, modules, exports)
+    return exports
+
+
+def early_summary(path: str, raw: bytes, language: str, tree):
+    """``Project.exports`` of a module as if it imported nothing that exports the client, from
+    a tree parsed for its analysis (in a worker): the project pass takes it for a module that
+    indeed imports none (every module it re-exports from then exports nothing either), and
+    so parses it only once. A tuple holding the summary (None: nothing), or None when the
+    module is not one a summary is made for."""
+    if language not in ("javascript", "typescript", "tsx") or len(raw) > MAX_MODULE_BYTES or not _may_export(raw):
+        return None
+    if not any(literal in raw for literal in CLIENT_LITERALS):
+        return (None,)
+    return (_summary_of_tree(os.path.abspath(path), raw, language, tree, {}, lambda spec: None),)
 
 
 def _with_wrappers(path: str, raw: bytes, language: str, tree, modules: dict, exports: Exports | None):
@@ -289,7 +315,7 @@ def _decode_kind(data):
     return Kind(data) if isinstance(data, str) else decode_exports(data)
 
 
-def _read_file(path: str) -> bytes | None:
+def read_module(path: str) -> bytes | None:
     try:
         with open(path, "rb") as handle:
             return handle.read(MAX_MODULE_BYTES + 1)
@@ -349,6 +375,8 @@ class _Gate:
         self.language = language
         self._resolver: Resolver | None = None
         self.suspects: set[bytes] = set()
+        self._pattern = None  # a regex matching any suspect as a whole word
+        self._pattern_size = 0
         # `require("./client")` names no suspect: the specifier of a module that exports it does.
         self.specifiers = [spec.encode() for spec in modules]
         declared: list[tuple[list[bytes], bytes]] = []
@@ -374,7 +402,13 @@ class _Gate:
     def _mentions(self, text: bytes) -> bool:
         if any(literal in text for literal in CLIENT_LITERALS) or any(spec in text for spec in self.specifiers):
             return True
-        return any(re.search(rb"\b" + re.escape(name) + rb"\b", text) for name in self.suspects)
+        if not self.suspects:
+            return False
+        if self._pattern_size != len(self.suspects):  # suspects only grow: the size names the set
+            names = b"|".join(re.escape(name) for name in sorted(self.suspects, key=len, reverse=True))
+            self._pattern = re.compile(rb"\b(?:" + names + rb")\b")
+            self._pattern_size = len(self.suspects)
+        return self._pattern.search(text) is not None
 
     @property
     def resolver(self) -> Resolver:
