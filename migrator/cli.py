@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 
@@ -544,6 +543,8 @@ def unified_diff(path: str, before: bytes, after: bytes) -> str:
     a = before.decode("utf-8", errors="replace").splitlines(keepends=True)
     b = after.decode("utf-8", errors="replace").splitlines(keepends=True)
     old, new = (path, path) if os.path.isabs(path) else (f"a/{path}", f"b/{path}")
+    import difflib
+
     lines = list(difflib.unified_diff(a, b, old, new))
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 

@@ -42,3 +42,15 @@ def test_a_python_file_does_load_libcst(tmp_path):
                           env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
     assert "DD501" in proc.stdout.decode(), proc.stdout.decode()
     assert proc.stderr.decode().strip().endswith("True")
+
+
+def test_a_check_without_the_cache_loads_nothing_to_hash_write_or_diff(tmp_path):
+    """A pre-commit run of one file with `--no-cache` and no configuration file: no hashing
+    (the cache's keys), no diffs, no TOML, no Dockerfile reader, no process pool; each costs
+    milliseconds of a run that should take a few tens. (`tempfile` is not in the list: the
+    TypeScript grammar's package loads it through `importlib.resources`.)"""
+    modules = loaded_modules(tmp_path, "App.tsx", TSX)
+    assert "migrator.core.runner" in modules
+    unwanted = {"hashlib", "difflib", "tomllib", "migrator.migration.dockerfile", "multiprocessing",
+                "concurrent.futures", "migrator.core.cache"}
+    assert sorted(unwanted & modules) == []

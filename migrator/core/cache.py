@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 
 from migrator import __version__
 from migrator.core.model import Applicability, Edit, Finding, Fix
@@ -83,6 +82,8 @@ class Cache:
             live = {entry[2] for entry in self.stats.values()}
             data = {"entries": {k: v for k, v in self.entries.items() if k in live}, "stats": self.stats,
                     "summaries": {k: v for k, v in self.summaries.items() if k in self._summaries_used}}
+            import tempfile
+
             handle = tempfile.NamedTemporaryFile("w", dir=os.path.dirname(self.path), delete=False, suffix=".tmp")
             with handle:
                 json.dump(data, handle)

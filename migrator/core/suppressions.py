@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 
 from migrator.core.paths import absolute, relative_under
 
@@ -83,6 +82,8 @@ def write(path: str, counts: Counts) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     temporary = None
     try:
+        import tempfile  # only when the file is written
+
         fd, temporary = tempfile.mkstemp(prefix=".ddmigrate-suppressions-", dir=folder)
         umask = os.umask(0)
         os.umask(umask)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import stat
-import tempfile
 import threading
 
 
@@ -46,6 +45,8 @@ def _write_atomic(path: str, original: bytes, content: bytes) -> None:
     # Write bits cleared for everyone means "do not touch", even to root.
     if not os.access(path, os.W_OK) or not mode & 0o222:
         raise WriteError("is read-only; not fixed")
+    import tempfile  # here: a check (or a pre-commit run with nothing to fix) writes nothing
+
     try:
         handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".ddmigrate-", suffix=".tmp", delete=False)
     except OSError as exc:

@@ -25,9 +25,12 @@ import json
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from migrator.core.paths import find_up
-from migrator.migration import dockerfile as dockerfile_module
+
+if TYPE_CHECKING:
+    from migrator.migration.dockerfile import Image
 
 PLATFORMS = ("darwin", "windows", "linux")
 WINDOWS_SUFFIXES = (".exe", ".cmd")
@@ -89,9 +92,11 @@ class Extension:
         """Why the container ``name`` is this extension's own backend, or None."""
         return self.containers.get(name)
 
-    def backend_image(self) -> dockerfile_module.Image | None:
+    def backend_image(self) -> Image | None:
         """The backend image as its Dockerfile builds it (read by the file's own stamp); None
         when no Dockerfile is named, or it is missing or unreadable."""
+        from migrator.migration import dockerfile as dockerfile_module  # only for an extension with a Dockerfile
+
         return dockerfile_module.read(self.dockerfile, _stat(self.dockerfile), self.dockerfile_target) if self.dockerfile else None
 
 
