@@ -178,3 +178,18 @@ def test_a_destructuring_is_split_only_from_an_expression_that_can_be_repeated()
               "const { backend, docker } = createDockerDesktopClient();\nbackend.get('/x');\n")
     [finding] = [f for f in lint(source(impure), CATALOGUE) if f.code == "DD101"]
     assert finding.fix is None and "cannot be repeated" in finding.no_fix_reason
+
+
+def test_the_quote_style_of_a_large_file_is_read_from_its_beginning():
+    """New string literals follow the file's usual quote; a bundle of megabytes is not walked to
+    its end for it: its first QUOTE_SAMPLE_BYTES decide (here single quotes, though most of
+    the file uses double ones), and a small file is read whole."""
+    from migrator.js.context import QUOTE_SAMPLE_BYTES
+
+    head = "const a = 'x';\n" * (QUOTE_SAMPLE_BYTES // 15 + 1)
+    tail = 'const b = "y";\n' * (3 * QUOTE_SAMPLE_BYTES // 15)
+    call = "window.ddClient.backend.execInVMExtension(`ls -l`);\n"
+    fixed = fix(SourceFile.from_bytes("big.js", (head + tail + call).encode()), CATALOGUE, unsafe=True)
+    assert fixed.source.content.endswith(b"window.ddClient.extension.vm?.cli.exec('ls', ['-l']);\n")
+    small = fix(SourceFile.from_bytes("small.js", (head[:30] + tail[:300] + call).encode()), CATALOGUE, unsafe=True)
+    assert small.source.content.endswith(b'window.ddClient.extension.vm?.cli.exec("ls", ["-l"]);\n')

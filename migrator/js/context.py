@@ -10,18 +10,24 @@ from migrator.core.rule import Context, Rule
 from migrator.js.resolve import Resolver
 
 _STRING_QUERIES: dict = {}
+# The file's quote style is read from its first this many bytes: a hand-written file is
+# read whole, and a bundle of megabytes is not walked to the end for a majority vote.
+QUOTE_SAMPLE_BYTES = 64 << 10
 
 
 def _strings(tree) -> list:
-    """The string literals of a tree (found by a query: a walk in Python over a large file cost
-    a tenth of a second)."""
+    """The string literals of a tree, up to ``QUOTE_SAMPLE_BYTES`` (found by a query: a walk
+    in Python over a large file cost a tenth of a second)."""
     import tree_sitter
 
     language = tree.language
     query = _STRING_QUERIES.get(language)
     if query is None:
         query = _STRING_QUERIES[language] = tree_sitter.Query(language, "(string) @s")
-    return tree_sitter.QueryCursor(query).captures(tree.root_node).get("s", [])
+    cursor = tree_sitter.QueryCursor(query)
+    root = tree.root_node
+    cursor.set_byte_range(root.start_byte, min(root.end_byte, root.start_byte + QUOTE_SAMPLE_BYTES))
+    return cursor.captures(root).get("s", [])
 
 
 class JsContext(Context):
@@ -33,6 +39,7 @@ class JsContext(Context):
         self.quote_avoid = quote_avoid
         self._resolver: Resolver | None = None
         self._quote: str | None = None
+        self._backend: bool | None = None
 
     @property
     def typescript(self) -> bool:
@@ -44,8 +51,19 @@ class JsContext(Context):
             self._resolver = Resolver(self.tree.root_node, self.source.modules, self.tree.language)
         return self._resolver
 
+    @property
+    def may_hold_backend(self) -> bool:
+        """Whether any value in this file can be the v0 backend: only a `backend` member of the
+        client is (or an import of a module that exports one), so a file that never spells
+        `backend` and imports nothing that exports the client holds none, and the rules on
+        variables need not classify each of its declarations (a bundle has thousands)."""
+        if self._backend is None:
+            self._backend = bool(self.source.modules) or b"backend" in self.content
+        return self._backend
+
     def preferred_quote(self) -> str:
-        """The quote most string literals in this file use (double when there are none)."""
+        """The quote most string literals in this file use (double when there are none), in
+        its first ``QUOTE_SAMPLE_BYTES``."""
         if self._quote is None:
             single = double = 0
             content = self.content

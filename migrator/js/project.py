@@ -124,11 +124,14 @@ def _read_config(path: str, depth: int = 0) -> dict:
 class Project:
     """Summaries of the modules of one run, computed once each, read from disk as needed."""
 
-    def __init__(self, read=None, cache=None, names: set[str] | None = None, early: dict | None = None) -> None:
+    def __init__(self, read=None, cache=None, names: set[str] | None = None, early: dict | None = None,
+                 specifiers: dict | None = None) -> None:
         self._read = read or read_module
         # Summaries made where the module was analysed (``early_summary``), by absolute path:
         # right whenever the module turns out to import nothing that exports the client.
         self._early = early or {}
+        # ``regex_specifiers`` of files read already, by absolute path: (bytes, specifiers).
+        self._specifiers = specifiers or {}
         # When set, only specifiers that name one of these modules are resolved (see
         # ``module_names``): a large tree is not followed import by import.
         self.names = names
@@ -241,7 +244,8 @@ class Project:
         """For each module a file imports (by specifier as written), what it exports; read
         from the bytes without parsing them (``regex_specifiers``)."""
         found = {}
-        for specifier in regex_specifiers(raw):
+        known = self._specifiers.get(os.path.abspath(path)) if self._specifiers else None
+        for specifier in known[1] if known is not None and known[0] == raw else regex_specifiers(raw):
             exports = self.exports_of_specifier(path, specifier)
             if exports is not None:
                 found[specifier] = exports

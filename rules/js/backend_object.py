@@ -53,7 +53,7 @@ class BackendObject(Rule):
                 yield self._report(ctx, member)
             return
         name = captures["declarator"][0].child_by_field_name("name")
-        if name is None:
+        if name is None or not ctx.may_hold_backend:
             return
         for node in _names(name):
             binding = ctx.resolver.binding_of_name_node(node)

@@ -64,11 +64,12 @@ class UnusedBackend(Rule):
 
     def _backend_bindings(self, ctx, name_node):
         stack = [name_node]
+        backend = ctx.may_hold_backend
         while stack:
             node = stack.pop()
             binding = ctx.resolver.binding_of_name_node(node)
             if binding is not None:
-                if binding.kind in ("const", "let", "var") and ctx.resolver.binding_kind(binding) is Kind.BACKEND:
+                if backend and binding.kind in ("const", "let", "var") and ctx.resolver.binding_kind(binding) is Kind.BACKEND:
                     yield binding, "backend"
                 elif not binding.assignments and not binding.reassigned_unknown:
                     member = held_member(ctx.resolver, binding)
