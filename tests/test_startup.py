@@ -46,11 +46,25 @@ def test_a_python_file_does_load_libcst(tmp_path):
 
 def test_a_check_without_the_cache_loads_nothing_to_hash_write_or_diff(tmp_path):
     """A pre-commit run of one file with `--no-cache` and no configuration file: no hashing
-    (the cache's keys), no diffs, no TOML, no Dockerfile reader, no process pool; each costs
-    milliseconds of a run that should take a few tens. (`tempfile` is not in the list: the
-    TypeScript grammar's package loads it through `importlib.resources`.)"""
+    (the cache's keys), no temporary files, no diffs, no TOML, no Dockerfile reader, no
+    process pool, and not the grammar package's `__init__` (its `importlib.resources`
+    pulls in tempfile, shutil and zipfile); each costs milliseconds of a run that should
+    take a few tens."""
     modules = loaded_modules(tmp_path, "App.tsx", TSX)
     assert "migrator.core.runner" in modules
-    unwanted = {"hashlib", "difflib", "tomllib", "migrator.migration.dockerfile", "multiprocessing",
+    unwanted = {"hashlib", "tempfile", "importlib.resources", "difflib", "tomllib", "migrator.migration.dockerfile", "multiprocessing",
                 "concurrent.futures", "migrator.core.cache"}
     assert sorted(unwanted & modules) == []
+
+
+def test_grammar_bindings_load_without_their_package_and_fall_back_to_it():
+    from migrator.core import languages
+
+    for package, entry in (("tree_sitter_javascript", "language"), ("tree_sitter_typescript", "language_tsx")):
+        module = languages._binding.__wrapped__(package)
+        assert module.__name__ == f"{package}._binding" and callable(getattr(module, entry))
+    # A package that is not there is the plain import's error, not a silent None.
+    import pytest
+
+    with pytest.raises(ModuleNotFoundError):
+        languages._binding.__wrapped__("tree_sitter_no_such_grammar")

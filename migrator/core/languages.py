@@ -64,16 +64,42 @@ def grammar(language: str):
     import tree_sitter
 
     if language == "javascript":
-        import tree_sitter_javascript as module
-
-        return tree_sitter.Language(module.language())
-    import tree_sitter_typescript as module
-
+        return tree_sitter.Language(_binding("tree_sitter_javascript").language())
+    module = _binding("tree_sitter_typescript")
     if language == "typescript":
         return tree_sitter.Language(module.language_typescript())
     if language == "tsx":
         return tree_sitter.Language(module.language_tsx())
     raise ValueError(f"unknown language {language!r}")
+
+
+@functools.cache
+def _binding(package: str):
+    """A grammar package's compiled module (``<package>._binding``), loaded without running the
+    package's ``__init__``: that imports ``importlib.resources`` (and through it tempfile,
+    shutil, zipfile...), about 3 ms of a one-file run, only to offer highlighting queries
+    that ddmigrate never reads. Anything unexpected falls back to the plain import."""
+    import importlib
+    import importlib.machinery
+    import sys
+
+    name = f"{package}._binding"
+    if name in sys.modules or package in sys.modules:
+        return importlib.import_module(name)
+    try:
+        found = importlib.machinery.PathFinder.find_spec(package)
+        for folder in (found.submodule_search_locations or []) if found is not None else []:
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                path = os.path.join(folder, "_binding" + suffix)
+                if os.path.isfile(path):
+                    loader = importlib.machinery.ExtensionFileLoader(name, path)
+                    spec = importlib.machinery.ModuleSpec(name, loader, origin=path)
+                    module = loader.create_module(spec)
+                    loader.exec_module(module)
+                    return module
+    except (ImportError, OSError, AttributeError):
+        pass
+    return importlib.import_module(name)
 
 
 @functools.cache

@@ -6,7 +6,6 @@ import collections
 import functools
 import os
 import time
-import traceback
 from dataclasses import dataclass, field
 
 from migrator.core import engine
@@ -125,6 +124,8 @@ def process(path: str, raw: bytes, catalogue: engine.Catalogue, options: Options
     except RecursionError:
         return FileError(path, "is nested too deeply to analyse")
     except Exception as exc:  # a bug in a rule must not stop the other files
+        import traceback
+
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return FileError(path, f"internal error while analysing it ({detail}); please report this")
     keep = outcome.changed or outcome.remaining
