@@ -28,6 +28,10 @@ class Settings:
             self.config = config_module.load(found)
         except config_module.ConfigError as exc:
             raise click.UsageError(str(exc)) from None
+        from migrator.migration import metadata
+
+        # The metadata rules read `host-binaries-installed` from the same choice.
+        metadata.use_configuration(config_path, isolated)
         cli_select, cli_ignore = _split(select), _split(ignore)
         chosen = cli_select or self.config.select
         # Flags win: a rule selected on the command line is not dropped by the file's ignore.

@@ -356,3 +356,23 @@ def test_typescript_vm_execs_keep_their_non_null_assertion(cli, write):
     cli("fix", loose / "chains.ts", "--no-cache")
     text = (loose / "chains.ts").read_text()
     assert 'ddClient.extension.vm!.cli.exec("/app/tailscale", ["status", "--json"]).then((r: any) =>' in text
+
+
+def test_the_installed_binaries_follow_config_and_isolated(cli, extension, write, tmp_path):
+    """`host-binaries-installed` comes from the configuration the command line chose: the one
+    `--config` names (not the one next to the files), or none with `--isolated`."""
+    write({".ddmigrate.toml": 'host-binaries-installed = ["hostname", "open"]\n'}, extension)
+    elsewhere = tmp_path / "ci.toml"
+    elsewhere.write_text('host-binaries-installed = ["telepresence"]\n')
+
+    def unshipped(*extra):
+        proc = cli("check", extension, "--format", "json", "--no-cache", *extra)
+        assert proc.returncode in (0, 1), proc.stderr.decode()
+        found = json.loads(proc.stdout)["findings"]
+        return {f["message"].split("`")[1] for f in found if f["rule"] == "host-binary-not-shipped"}
+
+    assert unshipped() == {"host-tailscale", "telepresence"}
+    assert unshipped("--config", str(elsewhere)) == {"host-tailscale", "hostname", "open"}
+    assert unshipped("--isolated") == {"host-tailscale", "hostname", "open", "telepresence"}
+    # The same with the pool (its workers get the choice from this process).
+    assert unshipped("--config", str(elsewhere), "--jobs", "2") == {"host-tailscale", "hostname", "open"}

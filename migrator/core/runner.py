@@ -631,7 +631,7 @@ class _Pool:
 
             self.context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
             self._executor = futures.ProcessPoolExecutor(self.jobs, mp_context=self.context,
-                                                         initializer=_worker_init)
+                                                         initializer=_worker_init, initargs=_worker_args())
         try:
             return self._executor.submit(function, *args)
         except (futures.process.BrokenProcessPool, RuntimeError):
@@ -898,14 +898,23 @@ def _isolated(task, context):
     import concurrent.futures as futures
 
     try:
-        with futures.ProcessPoolExecutor(1, mp_context=context, initializer=_worker_init) as pool:
+        with futures.ProcessPoolExecutor(1, mp_context=context, initializer=_worker_init,
+                                         initargs=_worker_args()) as pool:
             return pool.submit(_work_many, [task]).result()[0]
     except futures.process.BrokenProcessPool:
         return FileError(task.path, "internal error: the worker process analysing it crashed; please report this")
 
 
-def _worker_init() -> None:
-    """In a worker. Ctrl-C reaches the whole process group: the main process alone handles it
+def _worker_args() -> tuple:
+    """What a worker needs of this process's state, should it not be forked from it."""
+    from migrator.migration.metadata import configured
+
+    return (configured(),)
+
+
+def _worker_init(configuration: str | None = None) -> None:
+    """In a worker: the configuration the command line chose (``_worker_args``). Ctrl-C
+    reaches the whole process group: the main process alone handles it
     and winds the pool down (a worker interrupted while idle printed a traceback, or, holding
     the task queue's lock, hung the pool). And a worker whose main process is gone (killed
     with SIGTERM or SIGKILL) exits instead of waiting for work forever."""
@@ -913,6 +922,9 @@ def _worker_init() -> None:
     import threading
     import time
 
+    from migrator.migration import metadata
+
+    metadata.use_configuration(configuration or None, isolated=configuration == "")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
 

@@ -15,8 +15,9 @@ so the rules that ask stay quiet where they cannot know.
   container), else `Dockerfile` next to `metadata.json` for `vm.image` or a service whose
   image is `${DESKTOP_PLUGIN_IMAGE}` (``migrator.migration.dockerfile`` reads it).
 
-`host-binaries-installed` in the configuration (found from the file upward, like ddmigrate's
-own) lists programs the project knows are installed by other means.
+`host-binaries-installed` in the configuration lists programs the project knows are
+installed by other means: the configuration found from the file upward, or the one the
+command line names (`--config`), or none (`--isolated`): see ``use_configuration``.
 """
 
 from __future__ import annotations
@@ -142,6 +143,22 @@ def _stat(path: str | None) -> str:
     return f"{info.st_size}:{info.st_mtime_ns}" if info else ""
 
 
+# Which configuration file lists `host-binaries-installed`: None finds it from each file
+# upward; a path is the one `--config` named; "" is none at all (`--isolated`).
+_configured: str | None = None
+
+
+def use_configuration(path: str | None, isolated: bool = False) -> None:
+    """What the command line says about the configuration, for the rest of the run (and the
+    worker processes it starts: ``migrator.core.runner`` hands it on)."""
+    global _configured
+    _configured = "" if isolated else (os.path.abspath(path) if path else None)
+
+
+def configured() -> str | None:
+    return _configured
+
+
 def _nearest(folder: str) -> str | None:
     return find_up(folder, METADATA, os.path.isfile)
 
@@ -153,7 +170,7 @@ def _compose_and_config(metadata: str, folder: str) -> tuple[str | None, str, st
     compose = os.path.join(os.path.dirname(metadata), name) if isinstance(name, str) and name else None
     from migrator.core import config as config_module
 
-    config = config_module.find(folder)
+    config = config_module.find(folder) if _configured is None else (_configured or None)
     return compose, _stat(compose), config, _stat(config)
 
 
