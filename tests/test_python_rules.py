@@ -449,3 +449,32 @@ def test_two_inline_callbacks_in_one_function_get_two_names():
     assert "def handle_exec_output(d, e):\n        return b.append(d)" in result
     assert result.count("lambda data: handle_output(data, None)") == 1
     assert result.count("lambda data: handle_exec_output(data, None)") == 1
+
+
+def test_an_f_string_variable_just_before_the_call_runs_the_same_argv(shim_client, ext, fake_docker):  # noqa: F811
+    """An f-string assigned just before the exec is split like the same f-string at the call;
+    against the real shim, the host program receives the same argv before and after."""
+    code = IMPORT + "EVENTS = [({}, None)]\n\n\ndef scenario(client: DockerDesktopClient):\n" \
+        "    peer = 'node-1'\n    command = f'echoargs status --peers {peer}'\n" \
+        "    return client.execHostCmd(command).stdout\n"
+    assert fixed(code) == code  # unsafe: each field stays one argument
+    migrated = fixed(code, unsafe=True)
+    assert "client.extension.host.cli.exec('echoargs', ['status', '--peers', f'{peer}'])" in migrated
+    before, _ = run_scenario(code, shim_client, ext, fake_docker)
+    after, _ = run_scenario(migrated, shim_client, ext, fake_docker)
+    assert json.loads(before["result"]) == ["status", "--peers", "node-1"] == json.loads(after["result"])
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ("    command = f'ping {peer}'\n    log(peer)\n    return client.execHostCmd(command)\n",
+     "not assigned just before its use"),
+    ("    command = f'ping {pick(peer)}'\n    return client.execHostCmd(command)\n", "`{pick(peer)}` is more than a name"),
+    ("    command = f'ping {peer}'\n    return lambda: client.execHostCmd(command)\n",
+     "used inside a function, where its values may have changed"),
+    ("    command = f'ping {peer}'; other = 1\n    return client.execHostCmd(command)\n", "not assigned just before its use"),
+])
+def test_an_f_string_variable_that_may_differ_at_the_call_is_refused(body, reason):
+    code = IMPORT + "client = DockerDesktopClient()\n\n\ndef status(peer):\n" + body
+    (found,) = python_findings(code)
+    assert found.fix is None
+    assert f"the command is the variable `command`, built from other values ({reason})" in found.no_fix_reason

@@ -606,7 +606,12 @@ def read_command(index: PyIndex, node: cst.BaseExpression) -> PyCommand:
         inner = PyCommand(node=value, segments=[], pieces=[])
         _collect(index, value, inner, 0)
         if inner.pieces:
-            raise Unknown(f"the command is the variable `{node.value}`, built from other values")
+            # A template is split like the same template written at the call, when writing it
+            # there evaluates the same values: see _not_inlinable.
+            problem = _not_inlinable(index, node, assignment, inner)
+            if problem:
+                raise Unknown(f"the command is the variable `{node.value}`, built from other values ({problem})")
+            command.pieces = inner.pieces
         command.segments, command.via = inner.segments, node
         return command
     _collect(index, node, command, 0)
@@ -624,7 +629,60 @@ def _literal_value_of(index: PyIndex, assignment) -> cst.BaseExpression | None:
         value = statement.value
     else:
         return None
-    return value if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)) else None
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        return value
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+        return value
+    return None
+
+
+_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+
+def _not_inlinable(index: PyIndex, use: cst.Name, assignment, command: PyCommand) -> str | None:
+    """Why a variable holding an f-string (or a `+` of strings) cannot be written at its use in
+    place of the name, or None.
+
+    It can when its assignment is the statement just before the one using it, alone on its
+    line, in the same block and outside any function the use is in (so its fields read the
+    same values, at the same moment), and every field or operand is a name or a chain of
+    attribute reads (writing it again evaluates nothing that the assignment did not)."""
+    target = index.parents.get(assignment.node)
+    statement = index.parents.get(target) if isinstance(target, cst.AssignTarget) else target
+    line = index.parents.get(statement)
+    block = index.parents.get(line)
+    if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1 or block is None:
+        return "not assigned just before its use"
+    current = use
+    while current is not None and index.parents.get(current) is not block:
+        current = index.parents.get(current)
+        if isinstance(current, _SCOPES):
+            return "used inside a function, where its values may have changed"
+    body = list(getattr(block, "body", ()))
+    position = next((i for i, s in enumerate(body) if s is line), None)
+    if current is None or position is None or position + 1 >= len(body) or body[position + 1] is not current:
+        return "not assigned just before its use"
+    for piece in command.pieces:
+        expression = _piece_expression(piece)
+        while isinstance(expression, cst.Attribute):
+            expression = expression.value
+        if not isinstance(expression, cst.Name):
+            shown = piece[1] if piece[0] == "expr" else piece[1]
+            return f"`{shown}` is more than a name"
+    return None
+
+
+def _piece_expression(piece) -> cst.BaseExpression | None:
+    """The expression of a field (``{name!r}``) or of a `+` operand, parsed from its source."""
+    source = piece[1]
+    if piece[0] == "f":
+        source = source[1:-1]  # the braces
+        for mark in ("!", ":", "="):  # a conversion, a format spec, a self-documenting `=`
+            source = source.split(mark, 1)[0] if mark in source else source
+    try:
+        return cst.parse_expression(source.strip())
+    except cst.ParserSyntaxError:
+        return None
 
 
 def _strings():

@@ -76,7 +76,10 @@ class PythonExec(PythonRule):
     f-string fields or `+` operands: each stays (part of) one argument, while the shim split
     their values at run time (and refused shell characters in them); the message names them.
     Also unsafe when the string is read from a variable assigned once in the file (its value
-    is copied into the call), and when an `execDockerCmd` argument is a variable. Anything
+    is copied into the call), and when an `execDockerCmd` argument is a variable. A variable
+    holding an f-string (or a `+` of strings) is split like the same f-string written at the
+    call when its assignment is the statement just before, in the same block, and its fields
+    are names or attribute reads (so they read the same values at the call). Anything
     else (a variable assigned elsewhere, a call building the string, `*args`) is reported
     without a fix. The container of `execInContainer` is kept as written; the shim refused a
     container name starting with `-`, `docker exec` would read it as an option.
@@ -214,6 +217,23 @@ class PythonExec(PythonRule):
             _SETUP + "LIST = 'ls -l /data'\nclient.extension.vm.cli.exec('ls', ['-l', '/data'])\n",
             filename=PY, unsafe=True, message="`client.backend.execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)` (the command was read from `LIST`, whose value is copied into the call)",
         ),
+        # An f-string held in a variable assigned just before the call, its fields plain names
+        # or attribute reads: split like the same f-string written at the call.
+        Invalid(
+            _SETUP + "def status(peer, cfg):\n    command = f'/app/tailscale status --peers {peer} --socket={cfg.socket}'\n"
+            "    return client.backend.execInVMExtension(command)\n",
+            _SETUP + "def status(peer, cfg):\n    command = f'/app/tailscale status --peers {peer} --socket={cfg.socket}'\n"
+            "    return client.extension.vm.cli.exec('/app/tailscale', ['status', '--peers', f'{peer}', f'--socket={cfg.socket}'])\n",
+            filename=PY, unsafe=True,
+        ),
+        # ... but not when another statement comes between, a field calls something, or the
+        # use is inside a function of its own: the values may differ at the call.
+        Invalid(_SETUP + "def status(peer):\n    command = f'tailscale ping {peer}'\n    log(peer)\n"
+                "    return client.backend.execInVMExtension(command)\n", filename=PY),
+        Invalid(_SETUP + "def status():\n    command = f'tailscale ping {pick()}'\n"
+                "    return client.backend.execInVMExtension(command)\n", filename=PY),
+        Invalid(_SETUP + "def status(peer):\n    command = f'tailscale ping {peer}'\n"
+                "    return lambda: client.backend.execInVMExtension(command)\n", filename=PY),
         # What cannot be split here.
         Invalid(_SETUP + "def run(command):\n    client.backend.execInVMExtension(command)\n", filename=PY, message="`client.backend.execInVMExtension()` is deprecated; use `extension.vm.cli.exec(cmd, args)`"),
         Invalid(_SETUP + "client.execHostCmd(' '.join(parts))\n", filename=PY, message="`client.execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)`"),
