@@ -147,7 +147,7 @@ def test_select_and_ignore(cli, write, tmp_path):
 
 def test_rules_and_explain(cli):
     proc = cli("rules")
-    assert re.search(r"^DD101\s+backend-http\s+safe\s+", out(proc), re.M)
+    assert re.search(r"^DD101\s+backend-http\s+sometimes\s+", out(proc), re.M)
     listed = json.loads(out(cli("rules", "--format", "json")))
     assert {"code": "DD101", "name": "backend-http"}.items() <= next(r for r in listed if r["code"] == "DD101").items()
     for ident in ("backend-http", "DD101"):

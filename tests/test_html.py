@@ -43,7 +43,10 @@ def test_findings_carry_the_html_file_positions():
 
 
 def test_fix_edits_inside_scripts_and_attributes_and_keeps_the_rest():
-    result = fix(page_source(), CATALOGUE)
+    # Unsafe fixes too: with no metadata.json declaring a backend that serves HTTP, the
+    # `.then` chained on the HTTP call makes its fix unsafe (`vm?.service?.` would skip it).
+    assert fix(page_source(), CATALOGUE).remaining[0].rule == "backend-http"
+    result = fix(page_source(), CATALOGUE, unsafe=True)
     fixed = result.source.content.decode()
     assert '<button onclick="window.ddClient.desktopUI.navigate.viewContainers()">' in fixed
     # Inside single quotes the new string literals use double quotes, and the other way round.
@@ -55,7 +58,7 @@ def test_fix_edits_inside_scripts_and_attributes_and_keeps_the_rest():
     assert """{"call": "window.ddClient.backend.get('/x')"}""" in fixed
     assert "{{ window.ddClient.toastError('x') }}" in fixed
     assert result.remaining == []
-    assert not fix(result.source, CATALOGUE).changed
+    assert not fix(result.source, CATALOGUE, unsafe=True).changed
 
 
 def test_regions_skip_non_javascript_scripts_and_non_handlers():

@@ -10,7 +10,7 @@ from migrator.js import wrappers
 from migrator.js.access import arguments_of
 from migrator.js.command import argv_source, array_source, read_command
 from migrator.js.metadata import extension_of
-from migrator.migration.execs import JS_DIALECT, VM, CommandSource, Outcome, plan_command
+from migrator.migration.execs import HOST, JS_DIALECT, VM, CommandSource, Outcome, plan_command
 from migrator.migration.table import EXEC_PATHS, OPTIONAL_SEGMENTS
 
 
@@ -63,24 +63,41 @@ def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell
 CHAIN_PARENTS = {"member_expression": "object", "subscript_expression": "object", "call_expression": "function"}
 
 
-def chain_note(ctx, call) -> str | None:
-    """Why a JavaScript fix writing `extension.vm?.` at ``call`` is unsafe, or None.
+# What optional chaining may find missing, per receiver the fix writes, and what in
+# metadata.json says it is there at run time.
+SERVICE_CHAIN = "service"
+_CHAINS = {
+    VM: ("`extension.vm?.`", "the extension has no backend (`vm`)",
+         lambda e: e.declares_vm, "declares no `vm` (image or compose file)"),
+    HOST: ("`extension.host?.`", "`extension.host` is missing (the types make it optional)",
+           lambda e: isinstance(e.metadata.get("host"), dict), "has no `host` section"),
+    SERVICE_CHAIN: ("`extension.vm?.service?.`", "the extension has no backend serving HTTP",
+                    lambda e: e.declares_vm and e.socket is not None,
+                    "declares no `vm` with an `exposes.socket`"),
+}
+
+
+def chain_note(ctx, call, target: str = VM) -> str | None:
+    """Why a fix writing optional chaining (`extension.vm?.`) at ``call`` is unsafe, or None.
 
     When the call's result is used in the same chain (`exec(...).then(...)`, `exec(...)[0]`),
     optional chaining skips the rest of the chain when `vm` is missing: the `.then` callback
     never runs and nothing fails, where v0 threw. Awaited, returned, assigned or alone in a
     statement, the call yields `undefined` and what uses it next still fails. TypeScript gets
-    `vm!.`, which fails at the call as v0 did. An extension whose metadata.json declares a
-    `vm` (an image or a compose file) always has its backend at run time: nothing is skipped.
+    `vm!.` and `host!.` for exec, which fail at the call as v0 did; HTTP calls get
+    `vm?.service?.` in both languages (``target`` SERVICE_CHAIN). An extension whose
+    metadata.json declares what the call reaches (a `vm` image or compose file; a `host`
+    section; a `vm` exposing a socket) has it at run time: nothing is skipped.
     """
-    if ctx.typescript:
+    if ctx.typescript and target != SERVICE_CHAIN:
         return None
     parent = call.parent
     slot = CHAIN_PARENTS.get(parent.type) if parent is not None else None
     if slot is None or parent.child_by_field_name(slot) != call:
         return None
+    receiver, missing, declared, not_declared = _CHAINS[target]
     extension = extension_of(ctx)
-    if extension is not None and extension.declares_vm:
+    if extension is not None and declared(extension):
         return None
     if parent.type == "member_expression":
         prop = parent.child_by_field_name("property")
@@ -88,17 +105,16 @@ def chain_note(ctx, call) -> str | None:
         shown = f".{ctx.text(prop)}" + ("(...)" if called else "")
     else:
         shown = "[...]" if parent.type == "subscript_expression" else "(...)"
-    where = ("its metadata.json declares no `vm` (image or compose file)" if extension is not None
-             else "no metadata.json says it has one")
-    return (f"in JavaScript `extension.vm?.` silently skips the `{shown}` chained on the call when the extension has "
-            f"no backend (`vm`), where v0 threw; {where}")
+    where = f"its metadata.json {not_declared}" if extension is not None else "no metadata.json says it has one"
+    language = "TypeScript" if ctx.typescript else "JavaScript"
+    return f"in {language} {receiver} silently skips the `{shown}` chained on the call when {missing}, where v0 threw; {where}"
 
 
 def finding(ctx, outcome: Outcome, node, target: str | None = None):
-    """The finding for an outcome at ``node``; for a VM exec (``target``), a fix whose
-    `vm?.` would skip what is chained on the call becomes unsafe (``chain_note``)."""
-    if target == VM and outcome.edits and not outcome.no_fix_reason:
-        note = chain_note(ctx, node)
+    """The finding for an outcome at ``node``; for a VM or host exec (``target``), a fix whose
+    `vm?.` or `host?.` would skip what is chained on the call becomes unsafe (``chain_note``)."""
+    if target in (VM, HOST) and outcome.edits and not outcome.no_fix_reason:
+        note = chain_note(ctx, node, target)
         if note:
             outcome = dataclasses.replace(outcome, message=f"{outcome.message} ({note})",
                                           applicability=Applicability.UNSAFE)

@@ -636,9 +636,6 @@ def _literal_value_of(index: PyIndex, assignment) -> cst.BaseExpression | None:
     return None
 
 
-_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
-
-
 def _not_inlinable(index: PyIndex, use: cst.Name, assignment, command: PyCommand) -> str | None:
     """Why a variable holding an f-string (or a `+` of strings) cannot be written at its use in
     place of the name, or None.
@@ -656,7 +653,7 @@ def _not_inlinable(index: PyIndex, use: cst.Name, assignment, command: PyCommand
     current = use
     while current is not None and index.parents.get(current) is not block:
         current = index.parents.get(current)
-        if isinstance(current, _SCOPES):
+        if isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
             return "used inside a function, where its values may have changed"
     body = list(getattr(block, "body", ()))
     position = next((i for i, s in enumerate(body) if s is line), None)

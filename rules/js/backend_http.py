@@ -13,12 +13,15 @@ from migrator.js.access import (
     is_preview_backend,
     optional_call_edit,
 )
+from migrator.js.execs import SERVICE_CHAIN, chain_note
 from migrator.js.members import call_head, findings
 from migrator.js.resolve import unwrap
 from migrator.migration.table import HTTP_METHODS, SERVICE
 
 # JavaScript steps through the optional `vm` with `?.`, as the v1 types require.
 REPLACEMENT = SERVICE.replace("extension.vm.", "extension.vm?.")
+# An extension whose backend serves HTTP: `extension.vm.service` is there at run time.
+SOCKET_METADATA = '{"vm": {"image": "example/ext:1.0.0", "exposes": {"socket": "backend.sock"}}, "ui": {}}'
 
 _IMPORT = 'import { createDockerDesktopClient } from "@docker/extension-api-client";\n'
 
@@ -90,7 +93,13 @@ class BackendHttp(Rule):
 
     ## Fix safety
     Safe: the v1 service receives the same arguments, byte for byte, and returns the same
-    result.
+    result. Except for a call whose result is used in the same chain
+    (`backend.get(url).then(...)`): `vm` and `service` are optional in the v1 types, and
+    `extension.vm?.service?.get(url).then(...)` skips the whole chain, silently, when the
+    extension has no backend serving HTTP, where v0 threw. That fix is unsafe unless the
+    extension's `metadata.json` (the nearest above the file) declares a `vm` with an
+    `exposes.socket`: the service is then always there. An awaited, returned or assigned
+    call stays safe (what reads its `undefined` result still fails).
 
     ## References
     - https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/
@@ -99,7 +108,7 @@ class BackendHttp(Rule):
 
     code = "DD101"
     name = "backend-http"
-    fixable = "safe"
+    fixable = "sometimes"
     methods = HTTP_METHODS
 
     def on_match(self, ctx, captures):
@@ -122,6 +131,10 @@ class BackendHttp(Rule):
                 # The variable is needed as it is (other uses): route this call
                 # through the client instead, as the exec rules and the Python rules do.
                 edits, reason = _through_client(ctx, call, reason)
+        chained = chain_note(ctx, call.call, SERVICE_CHAIN) if edits and not reason else None
+        if chained:  # `vm?.service?.` would skip what is chained on the call, where v0 threw
+            message += f" ({chained})"
+            applicability = Applicability.UNSAFE
         yield ctx.finding(self, call.call, message, edits=edits, no_fix_reason=reason, applicability=applicability)
 
     def check(self, ctx):
@@ -129,7 +142,11 @@ class BackendHttp(Rule):
         def on_call(use):
             method = use.member.name
             message = f"`{use.holder}()` is the deprecated v0 `backend.{method}()`; use `extension.vm.service.{method}()`"
-            yield ctx.finding(self, use.call, message, edits=call_head(use, f"{REPLACEMENT}?.{method}"))
+            chained = chain_note(ctx, use.call, SERVICE_CHAIN)
+            if chained:
+                message += f" ({chained})"
+            yield ctx.finding(self, use.call, message, edits=call_head(use, f"{REPLACEMENT}?.{method}"),
+                              applicability=Applicability.UNSAFE if chained else Applicability.SAFE)
 
         yield from findings(self, ctx, self.methods, on_call)
 
@@ -184,6 +201,25 @@ class BackendHttp(Rule):
         Invalid(
             "window.ddClient.backend\r\n  // the hello endpoint\r\n  .get('/hello')\r\n  .then((value: any) => console.log(value));\r\n",
             "window.ddClient.extension.vm?.service\r\n  // the hello endpoint\r\n  ?.get('/hello')\r\n  .then((value: any) => console.log(value));\r\n",
+            files=(("metadata.json", SOCKET_METADATA),),
+        ),
+        # A chain on the call: `vm?.service?.` would skip it, silently, where v0 threw, unless
+        # metadata.json declares a backend serving HTTP (as above).
+        Invalid(
+            "window.ddClient.backend.get('/hello').then(show);\n",
+            "window.ddClient.extension.vm?.service?.get('/hello').then(show);\n",
+            filename="hello.js", unsafe=True,
+            message="`backend.get()` uses the deprecated v0 backend; use `extension.vm.service.get()` (in JavaScript"
+                    " `extension.vm?.service?.` silently skips the `.then(...)` chained on the call when the extension has"
+                    " no backend serving HTTP, where v0 threw; no metadata.json says it has one)",
+        ),
+        Invalid(
+            "ddClient.backend.post('/items', item).catch(report);\n",
+            "ddClient.extension.vm?.service?.post('/items', item).catch(report);\n",
+            filename="ui/items.ts", unsafe=True, files=(("metadata.json", '{"vm": {"image": "example/ext:1.0.0"}}'),),
+            message="`backend.post()` uses the deprecated v0 backend; use `extension.vm.service.post()` (in TypeScript"
+                    " `extension.vm?.service?.` silently skips the `.catch(...)` chained on the call when the extension has"
+                    " no backend serving HTTP, where v0 threw; its metadata.json declares no `vm` with an `exposes.socket`)",
         ),
         Invalid(
             _IMPORT + "const client = createDockerDesktopClient();\n\nexport async function load() {\n"
@@ -201,7 +237,7 @@ class BackendHttp(Rule):
             "function useDockerDesktopClient() {\n  return client;\n}\n"
             "export function App() {\n  const ddClient = useDockerDesktopClient();\n"
             "  ddClient.extension.vm?.service?.get('/hello').then(setHello);\n  return null;\n}\n",
-            filename="App.tsx",
+            filename="App.tsx", files=(("metadata.json", SOCKET_METADATA),),
         ),
         Invalid(
             "import { createDockerDesktopClient as create } from '@docker/extension-api-client';\n"

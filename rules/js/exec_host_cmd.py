@@ -15,6 +15,10 @@ KUBECTL_ONLY = ('{"host": {"binaries": [{"darwin": [{"path": "/darwin/kubectl"}]
                 ' "linux": [{"path": "/linux/kubectl"}]}]}}')
 
 
+# An extension shipping `trivy` on every platform.
+TRIVY_METADATA = ('{"host": {"binaries": [{"darwin": [{"path": "/darwin/trivy"}]}, {"windows": [{"path": '
+                  '"/windows/trivy.exe"}]}, {"linux": [{"path": "/linux/trivy"}]}]}, "ui": {}}')
+
 class ExecHostCmd(Rule):
     """`execHostCmd(str)` moves to `extension.host.cli.exec(cmd, args)`
 
@@ -52,7 +56,11 @@ class ExecHostCmd(Rule):
     Safe for a static command whose split is the same under `sh` and `cmd.exe`; unsafe when
     it has template substitutions or depends on `sh` quoting, and when the extension's
     `metadata.json` does not ship the program in `host.binaries` for every platform (the
-    message says so; `host-binary-not-shipped` reports it too).
+    message says so; `host-binary-not-shipped` reports it too). In JavaScript, a call whose
+    result is used in the same chain (`execHostCmd(cmd).then(...)`) is unsafe too:
+    `extension.host?.cli.exec(...).then(...)` skips the chain, silently, when
+    `extension.host` is missing (the v1 types make it optional), where v0 threw; not when
+    `metadata.json` has a `host` section. TypeScript's `host!.` fails at the call, as v0 did.
 
     ## References
     - https://docs.docker.com/extensions/extensions-sdk/dev/api/backend/
@@ -93,7 +101,7 @@ class ExecHostCmd(Rule):
         if note:  # never a safe fix for a host program the extension does not ship
             outcome.applicability = Applicability.UNSAFE
             outcome.message += f" ({note})"
-        yield finding(ctx, outcome, call)
+        yield finding(ctx, outcome, call, HOST)
 
     valid = (
         Valid("await ddClient.extension.host?.cli.exec('kubectl', ['version']);\n"),
@@ -109,6 +117,17 @@ class ExecHostCmd(Rule):
             "ddClient.execHostCmd('trivy --version').then((r) => r.stdout);\n",
             "ddClient.extension.host?.cli.exec('trivy', ['--version']).then((r) => r.stdout);\n",
             filename="scan.js", message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)`",
+            files=(("metadata.json", TRIVY_METADATA),),
+        ),
+        # In JavaScript, `host?.` would skip a chain on the call, silently, where v0 threw,
+        # unless metadata.json has a `host` section (as above).
+        Invalid(
+            "ddClient.execHostCmd('trivy --version').then((r) => r.stdout);\n",
+            "ddClient.extension.host?.cli.exec('trivy', ['--version']).then((r) => r.stdout);\n",
+            filename="scan.js", unsafe=True,
+            message="`execHostCmd()` is deprecated; use `extension.host.cli.exec(cmd, args)` (in JavaScript"
+                    " `extension.host?.` silently skips the `.then(...)` chained on the call when `extension.host` is"
+                    " missing (the types make it optional), where v0 threw; no metadata.json says it has one)",
         ),
         # Windows read single quotes differently: unsafe, and said so.
         Invalid(

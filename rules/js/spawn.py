@@ -66,9 +66,9 @@ class _Spawn(Rule):
             if shipped:  # never a safe fix for a host program the extension does not ship
                 applicability = Applicability.UNSAFE
                 notes.append(shipped)
-        if not reason and self.entry.runs == VM:
-            chained = chain_note(ctx, call)
-            if chained:  # `vm?.` would skip what is chained on the call, where v0 threw
+        if not reason and self.entry.runs in (VM, HOST):
+            chained = chain_note(ctx, call, self.entry.runs)
+            if chained:  # `vm?.` or `host?.` would skip what is chained on the call, where v0 threw
                 applicability = Applicability.UNSAFE
                 notes.append(chained)
         message += "".join(f" ({note})" for note in notes)
