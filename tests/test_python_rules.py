@@ -478,3 +478,18 @@ def test_an_f_string_variable_that_may_differ_at_the_call_is_refused(body, reaso
     (found,) = python_findings(code)
     assert found.fix is None
     assert f"the command is the variable `command`, built from other values ({reason})" in found.no_fix_reason
+
+
+@pytest.mark.parametrize("body", [
+    "    return client.execHostCmd(f'tailscale {args}')\n",
+    "    return client.execHostCmd('tailscale ' + args)\n",
+    "    command = f'tailscale --flags={args}'\n    return client.execHostCmd(command)\n",
+])
+def test_a_parameter_filling_a_command_gets_no_single_argument_fix(body):
+    """`def run(args): ...execHostCmd(f"tailscale {args}")` called as `run("status --json")`:
+    the shim split the value, v1 would not; never the one-argument rewrite."""
+    code = IMPORT + "client = DockerDesktopClient()\n\n\ndef run(args):\n" + body
+    (found,) = python_findings(code)
+    assert found.fix is None
+    assert found.no_fix_reason.startswith("`") and "is a parameter of `run()`: the shim split its value" in found.no_fix_reason
+    assert fixed(code, unsafe=True) == code

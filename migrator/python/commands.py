@@ -13,6 +13,9 @@ def commands(index) -> CommandSource:
 
 def plan_exec(index, rule, message: str, cmd_node, target: str, build, run_in_sh=None) -> Outcome:
     """``plan_command`` for a shim call; ``build(words)`` gets each word as Python source."""
+    problem = parameter_words(index, cmd_node)
+    if problem:
+        return Outcome(rule, message, [], no_fix_reason=problem)
     quote = index.preferred_quote()
 
     def build_edits(command, words):
@@ -29,3 +32,39 @@ def plan_docker(index, rule, message: str, args) -> Outcome:
 
 def refused_outcome(index, command, analysis, target: str, shell_edits) -> Outcome:
     return refused(commands(index), command, analysis, target, shell_edits)
+
+
+def parameter_words(index, cmd_node) -> str | None:
+    """Why the command cannot be fixed here when a field of it, outside quotes, is a parameter
+    of the function it is in (``def run(cmd): ...execInVMExtension(f"/app/tool {cmd}")``),
+    else None. The shim split the value at run time, so callers may pass several words
+    (``run("status --json")``); v1 would pass it as one argument. The function and its
+    callers must change together, which the Python front-end does not do (the JavaScript
+    one migrates such wrappers: ``migrator.js.wrappers``)."""
+    import libcst as cst
+
+    from migrator.python.index import Unknown, piece_expression
+
+    try:
+        command = read_command(index, cmd_node)
+    except Unknown:
+        return None
+    analysis = command.analysis
+    if analysis.problems:
+        return None  # a shell command line: the planner says so
+    function = index.parents.get(cmd_node)
+    while function is not None and not isinstance(function, (cst.FunctionDef, cst.Lambda)):
+        function = index.parents.get(function)
+    if function is None:
+        return None
+    params = function.params
+    names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    names |= {p.name.value for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)}
+    for position in sorted({i for word in analysis.words for i in word.unquoted_substs}):
+        expression = piece_expression(command.pieces[position])
+        if isinstance(expression, cst.Name) and expression.value in names:
+            owner = f"`{function.name.value}()`" if isinstance(function, cst.FunctionDef) else "the lambda"
+            return (f"`{command.pieces[position][1]}` is a parameter of {owner}: the shim split its value into words at "
+                    "run time, so a caller may pass several (\"status --json\"), which v1 would pass as one argument; "
+                    f"change {owner} to take a list of words, and its callers with it")
+    return None

@@ -660,7 +660,7 @@ def _not_inlinable(index: PyIndex, use: cst.Name, assignment, command: PyCommand
     if current is None or position is None or position + 1 >= len(body) or body[position + 1] is not current:
         return "not assigned just before its use"
     for piece in command.pieces:
-        expression = _piece_expression(piece)
+        expression = piece_expression(piece)
         while isinstance(expression, cst.Attribute):
             expression = expression.value
         if not isinstance(expression, cst.Name):
@@ -669,7 +669,7 @@ def _not_inlinable(index: PyIndex, use: cst.Name, assignment, command: PyCommand
     return None
 
 
-def _piece_expression(piece) -> cst.BaseExpression | None:
+def piece_expression(piece) -> cst.BaseExpression | None:
     """The expression of a field (``{name!r}``) or of a `+` operand, parsed from its source."""
     source = piece[1]
     if piece[0] == "f":

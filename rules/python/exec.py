@@ -79,7 +79,10 @@ class PythonExec(PythonRule):
     is copied into the call), and when an `execDockerCmd` argument is a variable. A variable
     holding an f-string (or a `+` of strings) is split like the same f-string written at the
     call when its assignment is the statement just before, in the same block, and its fields
-    are names or attribute reads (so they read the same values at the call). Anything
+    are names or attribute reads (so they read the same values at the call). A field outside
+    quotes that is a parameter of the function the call is in gets no fix: the shim split its
+    value at run time, so callers may pass several words (`run("status --json")`), and the
+    function and its callers must change together (to a list of words), by hand. Anything
     else (a variable assigned elsewhere, a call building the string, `*args`) is reported
     without a fix. The container of `execInContainer` is kept as written; the shim refused a
     container name starting with `-`, `docker exec` would read it as an option.
@@ -220,10 +223,21 @@ class PythonExec(PythonRule):
         # An f-string held in a variable assigned just before the call, its fields plain names
         # or attribute reads: split like the same f-string written at the call.
         Invalid(
-            _SETUP + "def status(peer, cfg):\n    command = f'/app/tailscale status --peers {peer} --socket={cfg.socket}'\n"
+            _SETUP + "def status(cfg):\n    peer = cfg.peer\n    command = f'/app/tailscale status --peers {peer} --socket={cfg.socket}'\n"
             "    return client.backend.execInVMExtension(command)\n",
-            _SETUP + "def status(peer, cfg):\n    command = f'/app/tailscale status --peers {peer} --socket={cfg.socket}'\n"
+            _SETUP + "def status(cfg):\n    peer = cfg.peer\n    command = f'/app/tailscale status --peers {peer} --socket={cfg.socket}'\n"
             "    return client.extension.vm.cli.exec('/app/tailscale', ['status', '--peers', f'{peer}', f'--socket={cfg.socket}'])\n",
+            filename=PY, unsafe=True,
+        ),
+        # A field that is a parameter of the function: its callers may pass several words,
+        # which the shim split; the function and its callers change together, by hand. (In
+        # quotes, the value was one word: that one is fixed.)
+        Invalid(_SETUP + "def run(args):\n    return client.backend.execInVMExtension(f'/app/tailscale {args}')\n", filename=PY),
+        Invalid(_SETUP + "def run(args):\n    command = f'/app/tailscale --flags={args}'\n"
+                "    return client.backend.execInVMExtension(command)\n", filename=PY),
+        Invalid(
+            _SETUP + "def show(path):\n    return client.backend.execInVMExtension(f'cat \"{path}\"')\n",
+            _SETUP + "def show(path):\n    return client.extension.vm.cli.exec('cat', [f'{path}'])\n",
             filename=PY, unsafe=True,
         ),
         # ... but not when another statement comes between, a field calls something, or the
