@@ -372,6 +372,9 @@ def _name(ctx, function) -> tuple[str | None, str | None]:
     if function.type in ("function_declaration", "generator_function_declaration"):
         name = function.child_by_field_name("name")
         return name.text.decode(), None
+    held = _object_member(function)
+    if held is not None:
+        return held[1], _object_problem(held[0])
     if function.type == "method_definition":
         name = function.child_by_field_name("name")
         body = function.parent
@@ -396,6 +399,45 @@ def _name(ctx, function) -> tuple[str | None, str | None]:
         name = parent.child_by_field_name("name") or parent.child_by_field_name("property")
         return (name.text.decode() if name is not None else None), "it is a class field, whose callers are not followed"
     return None, "it is not a named function, so its callers cannot be found"
+
+
+def _object_member(function):
+    """``(object, name)`` when the function is a member of an object literal, written as a
+    method (``run(cmd) {...}``) or as a property (``run: (cmd) => ...``) under a plain name."""
+    if function.type == "method_definition":
+        key, holder = function.child_by_field_name("name"), function.parent
+    elif function.parent is not None and function.parent.type == "pair" and function.parent.child_by_field_name("value") == function:
+        key, holder = function.parent.child_by_field_name("key"), function.parent.parent
+    else:
+        return None
+    if key is None or key.type != "property_identifier" or holder is None or holder.type != "object":
+        return None
+    return holder, key.text.decode()
+
+
+def _object_declarator(obj):
+    """The `const` declarator whose value is the object literal, or None."""
+    parent = obj.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
+        parent = parent.parent
+    if parent is None or parent.type != "variable_declarator" or unwrap(parent.child_by_field_name("value")) != obj:
+        return None
+    name = parent.child_by_field_name("name")
+    kind = parent.parent.child_by_field_name("kind") if parent.parent is not None else None
+    if name is None or name.type != "identifier" or kind is None or kind.text != b"const":
+        return None
+    return parent
+
+
+def _object_problem(obj) -> str | None:
+    """Why the calls of a method of this object literal cannot all be found, or None: the
+    object must be held in a `const` of this module, which is not exported."""
+    declarator = _object_declarator(obj)
+    if declarator is None:
+        return "it is a method of an object literal that is not held in a `const`, whose callers are not followed"
+    if _exported(declarator):
+        return "its object is exported, and callers in other modules are not rewritten with it"
+    return None
 
 
 def _parameter_problem(ctx, wrapper: Wrapper, declarator) -> str | None:
@@ -440,6 +482,10 @@ def _exported(node) -> bool:
 
 def _find_sites(ctx, wrapper: Wrapper, target: str) -> None:
     function = wrapper.function
+    held = _object_member(function)
+    if held is not None:
+        _object_sites(ctx, wrapper, held[0], target)
+        return
     if function.type == "method_definition":
         _method_sites(ctx, wrapper, target)
         return
@@ -490,6 +536,52 @@ def _method_sites(ctx, wrapper: Wrapper, target: str) -> None:
                         wrapper.sites.append(_use(ctx, node, "it is used as a value here, not called"))
                 else:
                     wrapper.sites.append(_use(ctx, node, "it is called on an object this fix cannot follow"))
+        stack.extend(node.named_children)
+    wrapper.sites.sort(key=lambda s: s.line)
+
+
+def _object_sites(ctx, wrapper: Wrapper, obj, target: str) -> None:
+    """The calls of a method of a `const` object literal: `api.run(...)` wherever `api` is
+    read. The object handed on as a value (an argument, a spread, a return), or the method
+    reached through `this` or by a computed key, stops the rewrite: those calls cannot all be
+    seen."""
+    declarator = _object_declarator(obj)
+    binding = ctx.resolver.binding_of_name_node(declarator.child_by_field_name("name"))
+    if binding is None:
+        wrapper.reason = "its callers cannot be found"
+        return
+    name = wrapper.name.encode()
+    for reference in ctx.resolver.references_to(binding):
+        if _exported(reference):
+            wrapper.reason = "its object is exported, and callers in other modules are not rewritten with it"
+            return
+        member = reference.parent
+        if member is None or member.type not in ("member_expression", "subscript_expression") or \
+                member.child_by_field_name("object") != reference:
+            wrapper.sites.append(_use(ctx, reference, f"`{binding.name}` is used as a value here, so calls of its "
+                                                      "method cannot all be found"))
+            continue
+        if member.type == "subscript_expression":
+            wrapper.sites.append(_use(ctx, member, "a member of it is read by a computed key"))
+            continue
+        prop = member.child_by_field_name("property")
+        if prop is None or prop.text != name:
+            continue  # another member
+        call = member.parent
+        if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == member:
+            wrapper.sites.append(_site(ctx, wrapper, call, target))
+        else:
+            wrapper.sites.append(_use(ctx, member, "it is used as a value here, not called"))
+    stack = [obj]
+    while stack:  # `this.run(...)` in the object's other methods depends on how they are called
+        node = stack.pop()
+        if node.type == "member_expression":
+            prop = node.child_by_field_name("property")
+            inner = unwrap(node.child_by_field_name("object"))
+            if prop is not None and prop.text == name and inner is not None and inner.type == "this":
+                wrapper.sites.append(_use(ctx, node, "it is called through `this`, which this fix does not follow"))
+        if node.type in ("class_declaration", "class"):
+            continue
         stack.extend(node.named_children)
     wrapper.sites.sort(key=lambda s: s.line)
 

@@ -72,8 +72,10 @@ class ExecInVmExtension(Rule):
     keeps its place among the others, the calls read like v1's `exec(cmd, args)`, and an
     array can be built and passed on. When the parameter is the program itself, the wrapper
     takes v1's own shape, `(cmd, args)`. The wrapper is a function declaration, a `const`
-    function, or a class method called through `this`; its callers must all be in the same
-    module (a `private` or `#` method of an exported class counts).
+    function, a class method called through `this`, or a method of a `const` object literal
+    called as `api.run(...)`; its callers must all be in the same module (a `private` or `#`
+    method of an exported class counts; an exported object, or one handed on as a value,
+    does not).
 
     ## Example
     ```ts
