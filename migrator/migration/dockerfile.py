@@ -14,7 +14,9 @@ What the image is taken to contain, generously:
 - a path a `RUN` (or its here-document) names, or whose folder it names as a whole word
   (`mv helm /usr/local/bin`, `tar -xzf tool.tgz -C /opt/tool`);
 - anything under `/bin`, `/usr/bin`, `/sbin`, `/usr/sbin`, `/lib` and `/etc`, which the
-  base image supplies.
+  base image supplies; and under `/usr/local` and `/opt` too, unless the image starts from a
+  bare distribution (`scratch`, `alpine`, `busybox`, `debian`, `ubuntu`): a language image
+  (`node`, `python`, `golang`) or any other installs its programs there.
 
 A Dockerfile this module cannot follow says so (``Image.unknown``) and then may contain
 anything: `ONBUILD`, an instruction it does not know, a variable in a destination or a
@@ -39,6 +41,8 @@ HARMLESS = frozenset({"ARG", "ENV", "LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "USE
 # Base images known to set no WORKDIR, so that a relative destination is under `/` (Docker's
 # default) until the Dockerfile sets one; any other base image may have set its own.
 NO_WORKDIR = frozenset({"scratch", "alpine", "busybox", "debian", "ubuntu"})
+# Where any other base image may have installed programs (`FROM node`: /usr/local/bin/node).
+BASE_IMAGE_FOLDERS = ("/usr/local", "/opt")
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=\s*(\S*)\s*$")
 _PATH_CHARS = r"[\w.\-]"
@@ -54,13 +58,15 @@ class Image:
     scripts: tuple[str, ...] = ()  # the text of each RUN, with its here-documents
     stage: str | None = None  # the build target, when it is not the last stage
     unknown: str | None = None  # why what it creates cannot be followed
+    bare: bool = True  # it starts from a bare distribution, which installs nothing in BASE_IMAGE_FOLDERS
 
     def may_contain(self, path: str) -> bool:
         """Whether the absolute ``path`` may be in the image (always, when it cannot be followed)."""
         if self.unknown is not None:
             return True
         path = posixpath.normpath(path)
-        if any(_under(path, folder) for folder in SYSTEM_FOLDERS + self.destinations):
+        supplied = SYSTEM_FOLDERS if self.bare else SYSTEM_FOLDERS + BASE_IMAGE_FOLDERS
+        if any(_under(path, folder) for folder in supplied + self.destinations):
             return True
         return path in self.folders or any(_mentions(script, path) for script in self.scripts)
 
@@ -215,9 +221,11 @@ def _image(path: str, chain, stage: str | None) -> Image:
     folders: list[str] = []
     scripts: list[str] = []
     workdir: str | None = None
+    bare = True
     for position, (base, body) in enumerate(chain):
         if position == 0:  # the first stage starts from an outside image, which may set a WORKDIR
-            workdir = "/" if _image_name(base) in NO_WORKDIR else None
+            bare = _image_name(base) in NO_WORKDIR
+            workdir = "/" if bare else None
         for instruction in body:
             keyword, arguments = instruction.keyword, instruction.arguments
             if keyword in ("COPY", "ADD"):
@@ -235,7 +243,7 @@ def _image(path: str, chain, stage: str | None) -> Image:
                 raise _Unknown("it has an ONBUILD instruction")
             elif keyword not in HARMLESS:
                 raise _Unknown(f"`{keyword}` is not an instruction ddmigrate follows")
-    return Image(path, tuple(dict.fromkeys(destinations)), tuple(folders), tuple(scripts), stage)
+    return Image(path, tuple(dict.fromkeys(destinations)), tuple(folders), tuple(scripts), stage, bare=bare)
 
 
 def _image_name(reference: str) -> str:

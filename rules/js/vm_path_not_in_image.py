@@ -44,7 +44,9 @@ class VmPathNotInImage(Rule):
     folder), each `WORKDIR`, a path a `RUN` names or
     whose folder it names as a whole word (`RUN chmod +x /app/x`, `mv helm /usr/local/bin`),
     and anything under `/bin`, `/usr/bin`, `/sbin`, `/usr/sbin`, `/lib` and `/etc`, which the
-    base image supplies.
+    base image supplies; and under `/usr/local` and `/opt` when the image starts from anything
+    but a bare distribution (`scratch`, `alpine`, `busybox`, `debian`, `ubuntu`): `FROM node`
+    ships `/usr/local/bin/node`, `FROM golang` `/usr/local/go`, which the Dockerfile does not show.
 
     Nothing is reported for a file with no `metadata.json` above it, when no Dockerfile is
     found or it cannot be read, for a program that is not a static absolute path, or when the
