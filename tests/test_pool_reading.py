@@ -180,3 +180,23 @@ def test_a_worker_dying_while_reading_costs_nothing(tree, in_pool, monkeypatch):
     read = in_pool("read")
     assert str(tree / "ui/src/gen04.js") in read["main"]  # its worker died on it: read here
     assert read["workers"]  # the other chunks were read by the workers
+
+
+def test_a_worker_dying_while_analysing_early_loses_only_that_file(tree, in_pool, monkeypatch):
+    """A crash in a parser while a worker analyses what it read (`_analyse_early`): the file
+    it was on is an internal error, every other file gets the results one process gives."""
+    serial = report(runner.run([str(tree)], CATALOGUE, options_for(tree, jobs=1)), tree)
+    main = os.getpid()
+    process = runner.process
+    poison = str(tree / "ui/src/api.ts")
+
+    def crashing(path, raw, *args, **kwargs):
+        if path == poison and os.getpid() != main:
+            os._exit(1)
+        return process(path, raw, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "process", crashing)
+    findings, errors, skipped = report(runner.run([str(tree)], CATALOGUE, options_for(tree, jobs=2)), tree)
+    assert ("ui/src/api.ts", "internal error: the worker process analysing it crashed; please report this") in errors
+    assert [e for e in errors if e[0] != "ui/src/api.ts"] == serial[1]
+    assert findings == [f for f in serial[0] if f[0] != "ui/src/api.ts"] and skipped == serial[2]

@@ -532,7 +532,8 @@ def _prefilter(path: str, raw: bytes, catalogue: engine.Catalogue, keyed: bool):
 
 
 def _settle(path: str, raw: bytes, stat, verdict: str, payload, catalogue: engine.Catalogue, options: Options):
-    """``_quick``'s answer for a file read and pre-filtered (here or in a worker)."""
+    """(slot, raw, stat, key) of a file read and pre-filtered (here or in a worker): a finished
+    slot when no parsing is needed (or the cache holds its results), else what parsing needs."""
     if verdict == "skipped":
         return (Skipped(path, payload), None), b"", None, None
     if verdict == "error":
