@@ -19,7 +19,9 @@ from migrator.migration.metadata import stamp as metadata_stamp
 from migrator.shim_js.marker import is_shim
 
 
-@dataclass
+# Internal records are never compared (eq=False), and those nobody prints have no repr: each
+# method a dataclass generates costs import time, which a one-file pre-commit run pays.
+@dataclass(eq=False)
 class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)  # after fixing, what remains
@@ -45,7 +47,7 @@ def skip_reason(raw: bytes) -> str | None:
     return SHIM_REASON if is_shim(raw) else None
 
 
-@dataclass
+@dataclass(eq=False)
 class RunResult:
     files: list[FileResult] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
@@ -73,7 +75,7 @@ class RunResult:
         return [r for r in self.files if r.fixed is not None]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Options:
     fix: bool = False
     unsafe: bool = False
@@ -135,7 +137,7 @@ def process(path: str, raw: bytes, catalogue: engine.Catalogue, options: Options
     return result
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Pending:
     """A file that passed the pre-filter (and missed the cache), waiting to be parsed."""
 
@@ -152,7 +154,7 @@ class Pending:
     early: tuple | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Task:
     """What a worker process needs for one file: rules travel as their codes."""
 

@@ -26,7 +26,7 @@ OPERATOR_TOKENS = frozenset({"|", "||", "&&", ";", "&", ">", ">>", "<", "<<", "2
 QUOTED = re.compile(r"((?:--?)?[A-Za-z0-9_.:-]+=)?(['\"])(.*)\2", re.DOTALL)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ShellProblem:
     """A command name or an argument that needs a shell: no exec call can run it as written."""
 
@@ -40,7 +40,7 @@ class ShellProblem:
         return f"{what} {self.detail}. {self.advice}"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class QuotedArgument:
     element: object  # the array element as written
     shown: str  # its text, as a message shows it
@@ -53,7 +53,7 @@ class QuotedArgument:
         return Edit(target.start_byte, target.end_byte, self.fixed)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Argv:
     """What ``examine`` found in one ``(cmd, args)``."""
 

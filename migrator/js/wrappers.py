@@ -98,7 +98,7 @@ class Verdict:
         return bool(self.notes)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Site:
     """One use of the wrapper: a call that passes a command, or why it cannot be rewritten."""
 
@@ -116,7 +116,7 @@ class Site:
         return f"{self.path}:{self.line}" if self.path else f"line {self.line}"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Wrapper:
     """A function that hands one of its parameters to a v0 exec as words of the command."""
 

@@ -48,7 +48,7 @@ JS_COMMAND_CODES = (CHAINED.code, EXPANSION.code)
 PYTHON_COMMAND_CODES = (PYTHON_CHAINED.code, PYTHON_EXPANSION.code)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Outcome:
     """What to report for one command: which rule, what message, which fix (if any)."""
 
