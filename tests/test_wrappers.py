@@ -545,3 +545,15 @@ def test_a_fixed_object_literal_wrapper_type_checks_against_v1(cli, write, tmp_p
     # The check can fail: a call left passing one string does not type-check.
     stale = fixed.replace('tailscale.run(["status", "--json"])', 'tailscale.run("status --json")')
     assert api_errors(typecheck({"api.ts": stale}, tmp_path / "stale"))
+
+
+def test_an_exec_docker_cmd_wrapper_gets_no_single_argument_fix(cli, write):
+    """`execDockerCmd` wrappers are not migrated; their callers' several words are never
+    passed as one argument: no fix, and the reason names the parameter and the function."""
+    folder = write({"src/docker.ts": "function compose(args: string) {\n"
+                                     "  return window.ddClient.execDockerCmd('compose', `-p ext ${args}`);\n}\n"
+                                     "compose('ps -a');\n"})
+    proc = cli("check", "--output-format", "json", "--no-cache", folder / "src/docker.ts")
+    [finding] = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "exec-docker-cmd"]
+    assert finding["fix"] == "none"
+    assert finding["no_fix_reason"].startswith("`args` is a parameter of `compose()`: the shell split its value")

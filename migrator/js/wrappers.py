@@ -698,6 +698,33 @@ def _parameter_edits(ctx, wrapper: Wrapper) -> list:
     return []
 
 
+def parameter_argument(ctx, node, call):
+    """The parameter of the function enclosing ``call`` that the argument ``node`` is, or
+    substitutes outside quotes (so the shell split the caller's value into words), or None.
+    For the calls whose wrappers are not migrated (``execDockerCmd``): their single-argument
+    rewrite would be wrong for a caller passing several words."""
+    function = _enclosing_function(call)
+    if function is None:
+        return None
+    target = unwrap(node)
+    if target is not None and target.type == "identifier":
+        binding = ctx.resolver.lookup(target)
+        return binding if binding is not None and binding.kind == "param" and binding.scope == function else None
+    try:
+        command = read_command(ctx, node)
+    except Unknown:
+        return None
+    found = parameter_substitution(ctx, command, call)
+    return found[0] if found is not None else None
+
+
+def function_name(ctx, function) -> str | None:
+    """How callers name a function (`` `name()` `` in a message), or None for a callback
+    (`ids.forEach((id) => ...)`), whose values come from data, not from command strings."""
+    name, _ = _name(ctx, function)
+    return f"`{name}()`" if name else None
+
+
 def _enclosing_function(node):
     current = node.parent
     while current is not None:

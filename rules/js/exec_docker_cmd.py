@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
+from migrator.js import wrappers
 from migrator.js.access import arguments_of
 from migrator.js.command import array_source
 from migrator.js.execs import arguments_edit, commands, docker_arguments, finding
@@ -37,7 +38,12 @@ class ExecDockerCmd(Rule):
     ## Fix safety
     Safe when every argument is a static string. An argument that is a variable or holds a
     template substitution is kept as one argument, but the shell also split its value: that
-    fix is unsafe. A spread argument (`...args`) is reported without a fix.
+    fix is unsafe. A spread argument (`...args`) is reported without a fix. So is an argument
+    that is, or substitutes outside quotes, a parameter of the named function the call is in
+    (`function compose(args) { return ddClient.execDockerCmd("compose", args); }`): its callers
+    may pass several words (`compose("ps -a")`), which the shell split and v1 would not, and
+    the function and its callers must change together, by hand. (A callback's parameter,
+    `ids.forEach((id) => ...)`, holds data: its fix stays.)
 
     ## References
     - https://docs.docker.com/extensions/extensions-sdk/dev/api/docker/
@@ -64,6 +70,15 @@ class ExecDockerCmd(Rule):
     def _exec(self, ctx, call, head):
         message = "`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])`"
         args = arguments_of(call)
+        for arg in args:
+            binding = wrappers.parameter_argument(ctx, arg, call)
+            function = wrappers.function_name(ctx, binding.scope) if binding is not None else None
+            if function is not None:
+                yield ctx.finding(self, call, message, no_fix_reason=(
+                    f"`{binding.name}` is a parameter of {function}: the shell split its value into words, so a "
+                    "caller may pass several (\"ps -a\"), which v1 would pass as one argument; change "
+                    f"{function} to take an array of words, and its callers with it"))
+                return
         outcome = plan_arguments(commands(ctx), self, message, docker_arguments(ctx, args))
         if outcome.no_fix_reason is None and outcome.rule is self:
             items = outcome.edits
@@ -77,6 +92,14 @@ class ExecDockerCmd(Rule):
     )
 
     invalid = (
+        # A parameter its callers fill with several words: no one-argument rewrite.
+        Invalid("function compose(args: string) {\n  return ddClient.execDockerCmd('compose', args);\n}\ncompose('ps -a');\n"),
+        Invalid("const logs = (flags: string) => ddClient.execDockerCmd('logs', `${flags} web`);\nlogs('-f -n 10');\n"),
+        Invalid(
+            "ids.forEach((id) => ddClient.execDockerCmd('rm', id));\n",
+            "ids.forEach((id) => ddClient.docker.cli.exec('rm', [id]));\n",
+            unsafe=True,
+        ),
         Invalid(
             "const images = await ddClient.execDockerCmd(\"images\", \"--format\", '\"{{json .}}\"');\n",
             "const images = await ddClient.docker.cli.exec(\"images\", [\"--format\", \"{{json .}}\"]);\n", message="`execDockerCmd()` is deprecated; use `docker.cli.exec(cmd, [args])`",
