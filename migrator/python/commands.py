@@ -43,7 +43,7 @@ def parameter_words(index, cmd_node) -> str | None:
     one migrates such wrappers: ``migrator.js.wrappers``)."""
     import libcst as cst
 
-    from migrator.python.index import Unknown, piece_expression
+    from migrator.python.index import Unknown
 
     try:
         command = read_command(index, cmd_node)
@@ -61,7 +61,7 @@ def parameter_words(index, cmd_node) -> str | None:
     names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
     names |= {p.name.value for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)}
     for position in sorted({i for word in analysis.words for i in word.unquoted_substs}):
-        expression = piece_expression(command.pieces[position])
+        expression = command.expressions[position]
         if isinstance(expression, cst.Name) and expression.value in names:
             owner = f"`{function.name.value}()`" if isinstance(function, cst.FunctionDef) else "the lambda"
             return (f"`{command.pieces[position][1]}` is a parameter of {owner}: the shim split its value into words at "

@@ -32,7 +32,7 @@ import enum
 import functools
 import warnings
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from migrator.core.lazy import LazyModule
 
@@ -564,6 +564,8 @@ class PyCommand:
     segments: list
     pieces: list
     via: cst.Name | None = None  # the variable the string was read from
+    # The expression of each substitution (a field's, or a `+` operand), by index.
+    expressions: list = field(default_factory=list)
     index: PyIndex | None = None  # the module it was read from, to write its pieces back
     _analysis: object = None
 
@@ -611,7 +613,7 @@ def read_command(index: PyIndex, node: cst.BaseExpression) -> PyCommand:
             problem = _not_inlinable(index, node, assignment, inner)
             if problem:
                 raise Unknown(f"the command is the variable `{node.value}`, built from other values ({problem})")
-            command.pieces = inner.pieces
+            command.pieces, command.expressions = inner.pieces, inner.expressions
         command.segments, command.via = inner.segments, node
         return command
     _collect(index, node, command, 0)
@@ -659,27 +661,12 @@ def _not_inlinable(index: PyIndex, use: cst.Name, assignment, command: PyCommand
     position = next((i for i, s in enumerate(body) if s is line), None)
     if current is None or position is None or position + 1 >= len(body) or body[position + 1] is not current:
         return "not assigned just before its use"
-    for piece in command.pieces:
-        expression = piece_expression(piece)
+    for piece, expression in zip(command.pieces, command.expressions):
         while isinstance(expression, cst.Attribute):
             expression = expression.value
         if not isinstance(expression, cst.Name):
-            shown = piece[1] if piece[0] == "expr" else piece[1]
-            return f"`{shown}` is more than a name"
+            return f"`{piece[1]}` is more than a name"
     return None
-
-
-def piece_expression(piece) -> cst.BaseExpression | None:
-    """The expression of a field (``{name!r}``) or of a `+` operand, parsed from its source."""
-    source = piece[1]
-    if piece[0] == "f":
-        source = source[1:-1]  # the braces
-        for mark in ("!", ":", "="):  # a conversion, a format spec, a self-documenting `=`
-            source = source.split(mark, 1)[0] if mark in source else source
-    try:
-        return cst.parse_expression(source.strip())
-    except cst.ParserSyntaxError:
-        return None
 
 
 def _strings():
@@ -708,7 +695,7 @@ def _collect(index: PyIndex, node, command: PyCommand, depth: int) -> None:
             if isinstance(side, _strings()) or (isinstance(side, cst.BinaryOperation) and isinstance(side.operator, cst.Add)):
                 _collect(index, side, command, depth + 1)
             else:
-                _substitute(command, ("expr", index.text(side, outer=True)))
+                _substitute(command, ("expr", index.text(side, outer=True)), side)
     else:
         raise Unknown("the command is not a string literal, so it cannot be split here")
 
@@ -727,14 +714,15 @@ def _collect_fstring(index: PyIndex, node: cst.FormattedString, command: PyComma
             except (ValueError, SyntaxError):
                 raise Unknown("the f-string cannot be decoded") from None
         else:
-            _substitute(command, ("f", index.text(part), quote))
+            _substitute(command, ("f", index.text(part), quote), part.expression)
 
 
-def _substitute(command: PyCommand, piece: tuple) -> None:
+def _substitute(command: PyCommand, piece: tuple, expression) -> None:
     from migrator.migration.shell import Subst
 
     command.segments.append(Subst(len(command.pieces)))
     command.pieces.append(piece)
+    command.expressions.append(expression)
 
 
 def word_source(command: PyCommand, word, quote: str) -> str:
