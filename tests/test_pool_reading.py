@@ -200,3 +200,17 @@ def test_a_worker_dying_while_analysing_early_loses_only_that_file(tree, in_pool
     assert ("ui/src/api.ts", "internal error: the worker process analysing it crashed; please report this") in errors
     assert [e for e in errors if e[0] != "ui/src/api.ts"] == serial[1]
     assert findings == [f for f in serial[0] if f[0] != "ui/src/api.ts"] and skipped == serial[2]
+
+
+def test_progress_counts_every_file_once_after_the_total(tree, in_pool):
+    """Chunks read while discovery goes on finish before the total is known: their files are
+    counted once the progress bar starts, so it ends at the total, never past it."""
+    events = []
+    options = options_for(tree, jobs=2, on_start=lambda total: events.append(("start", total)),
+                          progress=lambda count: events.append(("done", count)))
+    result = runner.run([str(tree)], CATALOGUE, options)
+    assert events[0][0] == "start"
+    total = events[0][1]
+    assert total == len(result.files) + len(result.errors) + len(result.skipped)
+    assert sum(count for kind, count in events[1:] if kind == "done") == total
+    assert all(kind == "done" for kind, _ in events[1:])

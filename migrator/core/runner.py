@@ -242,9 +242,16 @@ def _project_pass(items, slots, work: list[Pending], catalogue: engine.Catalogue
     for pending in js:
         names.update(module_names(pending.path))
     # The bytes read already, and the summaries made where the modules were analysed.
-    known = {os.path.abspath(p.path): p.raw for p in js}
-    early = {os.path.abspath(p.path): (p.raw, p.early[1][0]) for p in js if p.early is not None and p.early[1]}
-    specifiers = {os.path.abspath(p.path): (p.raw, p.early[2]) for p in js if p.early is not None and p.early[2] is not None}
+    known, early, specifiers = {}, {}, {}
+    for pending in js:
+        path = os.path.abspath(pending.path)
+        known[path] = pending.raw
+        if pending.early is not None:
+            _, summary, imported = pending.early
+            if summary:
+                early[path] = (pending.raw, summary[0])
+            if imported is not None:
+                specifiers[path] = (pending.raw, imported)
 
     def read(path: str) -> bytes | None:
         raw = known.get(path)
@@ -676,17 +683,18 @@ def _read_all(paths: list[str], catalogue: engine.Catalogue, options: Options, p
     work: list[Pending] = []
     early: dict = {}  # index -> the future of an analysis started here
     in_flight: collections.deque = collections.deque()  # (entries, future)
-    batch: list = []  # (index, path, catalogue id)
+    batch: list[int] = []  # indices of the files to hand to the pool next
     stats: dict[int, object] = {}
     catalogues: dict[int, engine.Catalogue] = {}  # by index, for the files handed to the pool
-    specs: dict[int, engine.Catalogue] = {}
-    owed = [0, options.on_start is None]  # files done before the total is known; and whether it is
+    owed = 0  # files done before the total is known (progress starts with it)
+    counting = options.on_start is None
 
     def tick() -> None:
-        if owed[1]:
+        nonlocal owed
+        if counting:
             _tick(options)
         else:
-            owed[0] += 1
+            owed += 1
 
     def settle(index: int, found) -> None:
         item = items[index]
@@ -700,21 +708,22 @@ def _read_all(paths: list[str], catalogue: engine.Catalogue, options: Options, p
             return
         pending = Pending(index, item.path, raw, stat, key, file_catalogue, early=analysed)
         work.append(pending)
-        if found is not None and analysed is None:  # too large to analyse while reading: now
-            early.update(_speculate([pending], options, pool, always=True))
+        if found is not None and analysed is None and _needs_early(pending, options):
+            early.update(_submit([pending], options, pool))  # too large to analyse while reading: now
 
     def collect() -> None:
         entries, future = in_flight.popleft()
         found = _result(future)
-        for position, (index, _, _) in enumerate(entries):
+        for position, index in enumerate(entries):
             # A chunk whose worker died is read here, file by file.
             settle(index, found[position] if found is not None else None)
 
     def flush() -> None:
         if batch:
-            table = {ident: ([r.code for r in specs[ident].rules], specs[ident].report_unused_ignores)
-                     for ident in {entry[2] for entry in batch}}
-            in_flight.append((list(batch), pool.submit(_scan, table, list(batch), options.cache is not None,
+            used = {id(catalogues[index]): catalogues[index] for index in batch}
+            table = {ident: ([r.code for r in c.rules], c.report_unused_ignores) for ident, c in used.items()}
+            entries = [(items[index].path, id(catalogues[index])) for index in batch]
+            in_flight.append((list(batch), pool.submit(_scan, table, entries, options.cache is not None,
                                                        _plain(options))))
             batch.clear()
         while len(in_flight) > CHUNKS_IN_FLIGHT * pool.jobs:
@@ -740,9 +749,8 @@ def _read_all(paths: list[str], catalogue: engine.Catalogue, options: Options, p
         if pool is None or to_read < SCAN_POOL_FILES:
             continue
         for waiting in unscanned:
-            file_catalogue = catalogues[waiting] = _catalogue_for(catalogue, options, items[waiting].path)
-            specs.setdefault(id(file_catalogue), file_catalogue)
-            batch.append((waiting, items[waiting].path, id(file_catalogue)))
+            catalogues[waiting] = _catalogue_for(catalogue, options, items[waiting].path)
+            batch.append(waiting)
             if len(batch) >= SCAN_CHUNK:
                 flush()
         unscanned.clear()
@@ -750,9 +758,9 @@ def _read_all(paths: list[str], catalogue: engine.Catalogue, options: Options, p
         flush()
     if options.on_start is not None:
         options.on_start(len(items))
-        owed[1] = True
-        if owed[0] and options.progress is not None:
-            options.progress(owed[0])
+        counting = True
+        if owed and options.progress is not None:
+            options.progress(owed)
     while in_flight:
         collect()
     for index in unscanned:
@@ -769,9 +777,10 @@ EARLY_BYTES = 256 << 10
 def _scan(table: dict, entries: list, keyed: bool, options: Options) -> list:
     """In a worker: read and pre-filter a chunk of files, and analyse those that pass, as if
     they imported nothing that exports the client (most do not; the project pass decides)."""
+    catalogues = {ident: _worker_catalogue(tuple(codes), report) for ident, (codes, report) in table.items()}
     found = []
-    for _, path, ident in entries:
-        catalogue = _worker_catalogue(tuple(table[ident][0]), table[ident][1])
+    for path, ident in entries:
+        catalogue = catalogues[ident]
         verdict, payload = _read_one(path, catalogue, keyed)
         early = None
         if verdict == "match" and len(payload) <= EARLY_BYTES:
@@ -820,15 +829,19 @@ def _read_one(path: str, catalogue: engine.Catalogue, keyed: bool):
     return verdict, raw if verdict in ("match", "unknown") else payload
 
 
-def _speculate(work: list[Pending], options: Options, pool: _Pool | None, always: bool = False) -> dict:
-    """Analyses started in the pool before the project pass, by index: every file that does not
-    depend on it, and every JavaScript file whose results the cache does not hold yet (most
-    import nothing that exports the client; those that do are analysed again)."""
-    if pool is None or not always and len(work) < POOL_THRESHOLD and not options.jobs:
+def _speculate(work: list[Pending], options: Options, pool: _Pool | None) -> dict:
+    """Analyses started in the pool before the project pass, by index (``_needs_early``)."""
+    if pool is None or len(work) < POOL_THRESHOLD and not options.jobs:
         return {}
-    chosen = [p for p in work if p.early is None
-              and (language_for_path(p.path) not in _JS or _js_cached(p, options, None) is None)]
-    return _submit(chosen, options, pool)
+    return _submit([p for p in work if _needs_early(p, options)], options, pool)
+
+
+def _needs_early(pending: Pending, options: Options) -> bool:
+    """Whether to analyse a file before the project pass: not analysed yet, and either it does
+    not depend on that pass or the cache does not hold its results yet (most JavaScript files
+    import nothing that exports the client; those that do are analysed again)."""
+    return pending.early is None and (language_for_path(pending.path) not in _JS
+                                      or _js_cached(pending, options, None) is None)
 
 
 def _process_all(work: list[Pending], options: Options, pool: _Pool | None = None, early: dict | None = None) -> list:
