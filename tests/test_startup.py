@@ -30,6 +30,26 @@ def test_a_tsx_file_does_not_load_libcst_or_the_python_front_end(tmp_path):
     assert "tree_sitter_html" not in modules
 
 
+EXEC_STACK = {"migrator.migration.shell", "migrator.migration.execs", "migrator.js.command", "migrator.js.argv",
+              "migrator.python.index", "migrator.python.commands"}
+
+
+def test_a_file_without_exec_calls_does_not_load_the_shell_analyser(tmp_path):
+    """Every exec rule is in the catalogue, but the command reader, the planner and the shell
+    analyser under them load only when a file has a command to read."""
+    modules = loaded_modules(tmp_path, "App.tsx", TSX)
+    assert "migrator.rules.js.exec_in_vm_extension" in modules  # the exec rules were loaded
+    assert sorted(EXEC_STACK & modules) == []
+
+
+def test_a_file_with_an_exec_call_loads_the_shell_analyser(tmp_path):
+    code = TSX + "export const run = () => ddClient.extension.vm.cli.exec('ls', ['-l']);\n" \
+                 "export const old = () => window.ddClient.backend.execInVMExtension('ls -l | wc');\n"
+    modules = loaded_modules(tmp_path, "App.tsx", code)
+    assert {"migrator.migration.shell", "migrator.js.command", "migrator.js.argv"} <= modules
+    assert "migrator.python.index" not in modules
+
+
 def test_a_python_file_does_load_libcst(tmp_path):
     code = "from migrator.shim import DockerDesktopClient\nclient = DockerDesktopClient()\nclient.backend.get('/x')\n"
     (tmp_path / "app.py").write_text(code)

@@ -16,8 +16,9 @@ from migrator.core.model import Edit
 from migrator.js import strings as jsstrings
 from migrator.js.command import Command, Unknown, read_command, word_source
 from migrator.js.resolve import unwrap
-from migrator.migration.execs import CHAINED, EXPANSION, HOST, SCRIPT_FLAGS, SHELLS, VM, Reported
+from migrator.migration.execs import SCRIPT_FLAGS, SHELLS
 from migrator.migration.shell import Word
+from migrator.migration.table import CHAINED, EXPANSION, HOST, VM, Reported
 
 # An argument that is one of these, or holds one between words, was written for a shell.
 OPERATOR_TOKENS = frozenset({"|", "||", "&&", ";", "&", ">", ">>", "<", "<<", "2>&1", "2>", "&>", "|&", "$(", "`"})

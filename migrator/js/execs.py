@@ -1,17 +1,24 @@
 """The JavaScript front-end's side of exec planning: its commands for the planner
-(``migrator.migration.execs``), the v1 member paths as this file writes them, and the edits."""
+(``migrator.migration.execs``), the v1 member paths as this file writes them, and the edits.
+
+Every exec rule imports this module, but most files have no exec call: the planner, the
+command reader and the wrapper analysis (with the shell analyser under them) load on first use,
+so that checking one such file does not pay for them.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 
+from migrator.core.lazy import LazyModule
 from migrator.core.model import Applicability, Edit
-from migrator.js import wrappers
 from migrator.js.access import arguments_of
-from migrator.js.command import argv_source, array_source, read_command
 from migrator.js.metadata import extension_of
-from migrator.migration.execs import HOST, JS_DIALECT, VM, CommandSource, Outcome, plan_command
-from migrator.migration.table import EXEC_PATHS, OPTIONAL_SEGMENTS
+from migrator.migration.table import EXEC_PATHS, HOST, OPTIONAL_SEGMENTS, VM
+
+wrappers = LazyModule("migrator.js.wrappers")
+jscommand = LazyModule("migrator.js.command")
+planner = LazyModule("migrator.migration.execs")
 
 
 def optional(ctx) -> str:
@@ -33,9 +40,9 @@ def member_path(ctx, target: str) -> str:
 
 
 
-def commands(ctx) -> CommandSource:
+def commands(ctx) -> planner.CommandSource:
     """The JavaScript front-end's commands (``migrator.js.command``) for the planner."""
-    return CommandSource(JS_DIALECT, lambda node: read_command(ctx, node))
+    return planner.CommandSource(planner.JS_DIALECT, lambda node: jscommand.read_command(ctx, node))
 
 
 def docker_arguments(ctx, args) -> list[tuple[object, str]] | str:
@@ -46,18 +53,18 @@ def docker_arguments(ctx, args) -> list[tuple[object, str]] | str:
 
 
 def plan_exec(ctx, rule, message: str, cmd_node, target: str, build_edits, shell_edits=None,
-              preview: bool | str = False) -> Outcome:
+              preview: bool | str = False) -> planner.Outcome:
     """``plan_command`` for a JavaScript call; a command inside a wrapper function, built from
     one of its parameters, is planned with the wrapper's callers (``migrator.js.wrappers``)."""
     problem = wrappers.several_words(ctx, cmd_node)
     if problem:
-        return Outcome(rule, message, [], no_fix_reason=problem)
+        return planner.Outcome(rule, message, [], no_fix_reason=problem)
     call = cmd_node.parent.parent if cmd_node.parent is not None else None
     if call is not None and call.type == "call_expression":
         wrapped = wrappers.plan(ctx, rule, message, cmd_node, call, target, build_edits)
         if wrapped is not None:
             return wrapped
-    return plan_command(commands(ctx), rule, message, cmd_node, target, build_edits, shell_edits, preview)
+    return planner.plan_command(commands(ctx), rule, message, cmd_node, target, build_edits, shell_edits, preview)
 
 
 CHAIN_PARENTS = {"member_expression": "object", "subscript_expression": "object", "call_expression": "function"}
@@ -110,7 +117,7 @@ def chain_note(ctx, call, target: str = VM) -> str | None:
     return f"in {language} {receiver} silently skips the `{shown}` chained on the call when {missing}, where v0 threw; {where}"
 
 
-def finding(ctx, outcome: Outcome, node, target: str | None = None):
+def finding(ctx, outcome: planner.Outcome, node, target: str | None = None):
     """The finding for an outcome at ``node``; for a VM or host exec (``target``), a fix whose
     `vm?.` or `host?.` would skip what is chained on the call becomes unsafe (``chain_note``)."""
     if target in (VM, HOST) and outcome.edits and not outcome.no_fix_reason:
@@ -126,7 +133,7 @@ def finding(ctx, outcome: Outcome, node, target: str | None = None):
 
 def replace_args(call, cmd_source: str, args: list[str]) -> Edit:
     """Replace the call's arguments with ``cmd, [args]``."""
-    return arguments_edit(call, f"{cmd_source}, {array_source(args)}")
+    return arguments_edit(call, f"{cmd_source}, {jscommand.array_source(args)}")
 
 
 def arguments_edit(call, text: str) -> Edit:
@@ -140,5 +147,5 @@ def arguments_edit(call, text: str) -> Edit:
 
 
 def words_edit(ctx, call, command, words) -> Edit:
-    cmd, args = argv_source(ctx, command, words)
+    cmd, args = jscommand.argv_source(ctx, command, words)
     return replace_args(call, cmd, args)

@@ -4,8 +4,10 @@ program shipped. Every answer is None (nothing to say) when the file belongs to 
 
 from __future__ import annotations
 
-from migrator.js.command import Unknown, read_command
+from migrator.core.lazy import LazyModule
 from migrator.migration import metadata
+
+jscommand = LazyModule("migrator.js.command")  # with the shell analyser: only for files that ask
 
 
 def extension_of(ctx) -> metadata.Extension | None:
@@ -16,8 +18,8 @@ def extension_of(ctx) -> metadata.Extension | None:
 def static_text(ctx, node) -> str | None:
     """The value of a string literal (or a `const` holding one), or None."""
     try:
-        command = read_command(ctx, node)
-    except Unknown:
+        command = jscommand.read_command(ctx, node)
+    except jscommand.Unknown:
         return None
     return "".join(command.segments) if command.is_static else None
 
@@ -25,8 +27,8 @@ def static_text(ctx, node) -> str | None:
 def program_of(ctx, node) -> str | None:
     """The first word of a static command (the program an exec runs), or None."""
     try:
-        command = read_command(ctx, node)
-    except Unknown:
+        command = jscommand.read_command(ctx, node)
+    except jscommand.Unknown:
         return None
     words = command.analysis.words
     return words[0].text if words and words[0].is_static else None

@@ -45,13 +45,19 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from migrator.core.lazy import LazyModule
 from migrator.core.model import Applicability, Edit
 from migrator.js import strings as jsstrings
 from migrator.js.access import arguments_of
-from migrator.js.command import Command, Unknown, array_source, read_command
 from migrator.js.resolve import FUNCTION_TYPES, Kind, this_class, unwrap
-from migrator.migration.execs import HOST, VM, Outcome
-from migrator.migration.shell import Subst, Word, analyse_string
+from migrator.migration.table import HOST, VM
+
+# The project pass asks every module whether it may define a wrapper (``may_wrap``,
+# ``wrappers_in``); the command reader, the planner and the shell analyser load only once a
+# command is read.
+jscommand = LazyModule("migrator.js.command")
+planner = LazyModule("migrator.migration.execs")
+shell = LazyModule("migrator.migration.shell")
 
 EXPORTS = frozenset({"export_statement", "export_clause", "export_specifier"})
 # The v0 execs whose one command string a wrapper fills, and where each runs.
@@ -148,7 +154,7 @@ def parameter_substitution(ctx, command, call):
     return None
 
 
-def plan(ctx, rule, message: str, cmd_node, call, target: str, build_edits) -> Outcome | None:
+def plan(ctx, rule, message: str, cmd_node, call, target: str, build_edits) -> planner.Outcome | None:
     """The finding for a v0 exec inside a wrapper, or None when the command is not a
     wrapper's (the exec rules then plan it as usual)."""
     found = _analyse(ctx, cmd_node, call)
@@ -181,7 +187,7 @@ def plan(ctx, rule, message: str, cmd_node, call, target: str, build_edits) -> O
         # parameter as one argument, gives the program what the shell gave it.
         return None
     if why:
-        return Outcome(rule, message, [], no_fix_reason=refusal_text(wrapper, why))
+        return planner.Outcome(rule, message, [], no_fix_reason=refusal_text(wrapper, why))
     edits = build_edits(_spliced(command, index, wrapper), _words(analysis, wrapper))
     edits += _parameter_edits(ctx, wrapper)
     for site in wrapper.sites:
@@ -205,7 +211,7 @@ def plan(ctx, rule, message: str, cmd_node, call, target: str, build_edits) -> O
     text = (f"{message} (`{wrapper.name}` wraps it: {shape}, and {calls}"
             + (f"; unsafe: {'; '.join(dict.fromkeys(notes))}" if notes else "") + ")")
     group = group_of(remote_key(ctx, wrapper)) if remote is not None else ""
-    return Outcome(rule, text, edits, Applicability.UNSAFE if notes else Applicability.SAFE, group=group)
+    return planner.Outcome(rule, text, edits, Applicability.UNSAFE if notes else Applicability.SAFE, group=group)
 
 
 def _analyse(ctx, cmd_node, call):
@@ -214,8 +220,8 @@ def _analyse(ctx, cmd_node, call):
     command = _parameter_command(ctx, cmd_node)
     if command is None:
         try:
-            command = read_command(ctx, cmd_node)
-        except Unknown:
+            command = jscommand.read_command(ctx, cmd_node)
+        except jscommand.Unknown:
             return None
     analysis = command.analysis
     if _shell_problems(analysis):
@@ -259,15 +265,15 @@ def several_words(ctx, cmd_node) -> str | None:
     when a value it is known to take (a `const` string, a branch of `a ? b : c`) was split by
     the shell into several words, or had quotes the shell removed; else None."""
     try:
-        command = read_command(ctx, cmd_node)
-    except Unknown:
+        command = jscommand.read_command(ctx, cmd_node)
+    except jscommand.Unknown:
         return None
     analysis = command.analysis
     if _shell_problems(analysis):
         return None
     for index in sorted({i for w in analysis.words for i in w.unquoted_substs}):
         for value, node in known_strings(ctx, command.substitutions[index]):
-            words = analyse_string(value)
+            words = shell.analyse_string(value)
             if not words.is_splittable or [w.text for w in words.words] != [value]:
                 shown = command.shown_substitutions[index]
                 problems = words.operators or words.expansions or words.syntax_errors
@@ -316,14 +322,14 @@ def _parameter_command(ctx, node):
     binding = ctx.resolver.lookup(expression)
     if binding is None or binding.kind != "param":
         return None
-    return Command(node=node, segments=[Subst(0)], substitutions=[expression], quote=ctx.preferred_quote(), ctx=ctx)
+    return jscommand.Command(node=node, segments=[shell.Subst(0)], substitutions=[expression], quote=ctx.preferred_quote(), ctx=ctx)
 
 
 def _refusal(ctx, command, analysis, binding, index) -> str | None:
     """Why the command's use of the parameter cannot take an array of words, or None."""
     shown = f"`${{{binding.name}}}`"
     word = next(w for w in analysis.words if index in w.substs)
-    if list(word.parts) != [Subst(index)]:
+    if list(word.parts) != [shell.Subst(index)]:
         return (f"{shown} is part of the word `{_word_text(command, word)}`, where a caller's several words cannot be "
                 "told apart from the rest")
     for other in analysis.words:
@@ -348,7 +354,7 @@ def describe(ctx, binding, analysis, index) -> Wrapper:
     params = _parameters(function)
     declarator = binding.declarator
     position = next((i for i, p in enumerate(params) if p == declarator), -1)
-    program = analysis.words[0].parts == (Subst(index),)
+    program = analysis.words[0].parts == (shell.Subst(index),)
     name, reason = _name(ctx, function)
     wrapper = Wrapper(function, name or "", binding, position, program)
     wrapper.reason = reason
@@ -618,8 +624,8 @@ def _site(ctx, wrapper: Wrapper, call, target: str, path: str = "") -> Site:
         site.reason = "it already passes the program and its arguments apart"
         return site
     try:
-        command = read_command(ctx, argument)
-    except Unknown as exc:
+        command = jscommand.read_command(ctx, argument)
+    except jscommand.Unknown as exc:
         site.reason = str(exc)
         return site
     if not wrapper.program:
@@ -639,9 +645,9 @@ def _site(ctx, wrapper: Wrapper, call, target: str, path: str = "") -> Site:
         return site
     sources = [command.word(w) for w in words]
     if wrapper.program:
-        text = f"{sources[0]}, {array_source(sources[1:])}"
+        text = f"{sources[0]}, {jscommand.array_source(sources[1:])}"
     else:
-        text = array_source(sources)
+        text = jscommand.array_source(sources)
     site.edits.append(Edit(argument.start_byte, argument.end_byte, text))
     unquoted = [command.shown_substitutions[i] for w in words for i in sorted(w.unquoted_substs)]
     if unquoted:
@@ -681,7 +687,7 @@ def _spliced(command, index: int, wrapper: Wrapper):
 def _words(analysis, wrapper: Wrapper) -> list:
     words = list(analysis.words)
     if wrapper.program:
-        words.insert(1, Word((Subst(-1),), 0, 0))
+        words.insert(1, shell.Word((shell.Subst(-1),), 0, 0))
     return words
 
 
@@ -711,8 +717,8 @@ def parameter_argument(ctx, node, call):
         binding = ctx.resolver.lookup(target)
         return binding if binding is not None and binding.kind == "param" and binding.scope == function else None
     try:
-        command = read_command(ctx, node)
-    except Unknown:
+        command = jscommand.read_command(ctx, node)
+    except jscommand.Unknown:
         return None
     found = parameter_substitution(ctx, command, call)
     return found[0] if found is not None else None

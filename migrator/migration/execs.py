@@ -21,31 +21,13 @@ from typing import Protocol
 
 from migrator.core.model import Applicability
 from migrator.migration.shell import Analysis, UnknownCommand, Word, analyse_string
-from migrator.migration.table import CONTAINER, DOCKER, HOST, PREVIEW_NOTE, VM  # noqa: F401 - the exec rules read them here
+from migrator.migration.table import CHAINED, DOCKER, EXPANSION, HOST, PREVIEW_NOTE, PYTHON_CHAINED, PYTHON_EXPANSION, VM, Reported
 
 SHELLS = frozenset({
     "sh", "bash", "zsh", "dash", "ash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/sh", "/usr/bin/bash",
     "powershell", "powershell.exe", "pwsh", "pwsh.exe", "cmd", "cmd.exe",
 })
 SCRIPT_FLAGS = frozenset({"-c", "-lc", "-ec", "-Command", "-command", "/c", "/C", "/k", "/K"})
-
-
-@dataclass(frozen=True)
-class Reported:
-    """A code and name that exec findings are reported under when the problem is the command
-    itself (its documentation rule lives in the catalogue, which names these constants)."""
-
-    code: str
-    name: str
-
-
-CHAINED = Reported("DD210", "chained-shell-command")
-EXPANSION = Reported("DD211", "shell-expansion")
-PYTHON_CHAINED = Reported("DD510", "python-chained-shell-command")
-PYTHON_EXPANSION = Reported("DD511", "python-shell-expansion")
-# What an exec rule can report besides its own code: the engine runs it when any is selected.
-JS_COMMAND_CODES = (CHAINED.code, EXPANSION.code)
-PYTHON_COMMAND_CODES = (PYTHON_CHAINED.code, PYTHON_EXPANSION.code)
 
 
 @dataclass(eq=False, repr=False)

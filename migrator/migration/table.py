@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # A JavaScript file that holds none of these names cannot use the client: it is not parsed.
 CLIENT_LITERALS = (b"ddClient", b"DockerDesktopClient", b"extension-api-client")
@@ -36,6 +37,23 @@ OPTIONAL_SEGMENTS = {VM: "vm", HOST: "host"}
 # The early-preview `ddClient.backend("name")` took an extension name; v1 has no such argument.
 PREVIEW_NOTE = (" (early preview form: the extension name given to `backend(...)` is dropped, since v1 "
                 "always reaches this extension's own backend)")
+
+
+class Reported(NamedTuple):
+    """A code and name that exec findings are reported under when the problem is the command
+    itself (its documentation rule lives in the catalogue, which names these constants)."""
+
+    code: str
+    name: str
+
+
+CHAINED = Reported("DD210", "chained-shell-command")
+EXPANSION = Reported("DD211", "shell-expansion")
+PYTHON_CHAINED = Reported("DD510", "python-chained-shell-command")
+PYTHON_EXPANSION = Reported("DD511", "python-shell-expansion")
+# What an exec rule can report besides its own code: the engine runs it when any is selected.
+JS_COMMAND_CODES = (CHAINED.code, EXPANSION.code)
+PYTHON_COMMAND_CODES = (PYTHON_CHAINED.code, PYTHON_EXPANSION.code)
 
 
 # What a v0 member was called on: the client itself, or its `backend` object.

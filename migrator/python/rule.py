@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from migrator.core.lazy import LazyModule
 from migrator.core.rule import Rule
-from migrator.python.index import PyIndex, index_of
+
+# The index (and LibCST under it) loads for the first Python file: a run on JavaScript never needs it.
+pyindex = LazyModule("migrator.python.index")
 
 
 class PythonRule(Rule):
@@ -15,10 +18,10 @@ class PythonRule(Rule):
     literals = (b"migrator",)
 
     def check(self, ctx):
-        index = index_of(ctx)
+        index = pyindex.index_of(ctx)
         if index is None:
             return ()
         return self.check_module(ctx, index)
 
-    def check_module(self, ctx, index: PyIndex):
+    def check_module(self, ctx, index: pyindex.PyIndex):
         return ()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from migrator.core.lazy import LazyModule
 from migrator.core.model import Applicability
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of
-from migrator.js.argv import examine, split_edits
 from migrator.js.resolve import Kind
-from migrator.migration.execs import DOCKER, HOST, JS_COMMAND_CODES, VM
+from migrator.migration.table import DOCKER, HOST, JS_COMMAND_CODES, VM
+
+jsargv = LazyModule("migrator.js.argv")  # with the shell analyser: loaded at the first v1 exec call
 
 # Where each v1 exec receiver runs its program.
 RECEIVER_TARGETS = {Kind.VM_CLI: VM, Kind.HOST_CLI: HOST, Kind.DOCKER_CLI: DOCKER}
@@ -63,7 +65,7 @@ class ExecCommandString(Rule):
         args = arguments_of(call)
         if not args:
             return
-        found = examine(ctx, args[0], args[1] if len(args) > 1 else None, target)
+        found = jsargv.examine(ctx, args[0], args[1] if len(args) > 1 else None, target)
         if found.problem is not None:
             problem = found.problem
             what = "the command name" if found.problem_in_command else "an argument"
@@ -78,7 +80,7 @@ class ExecCommandString(Rule):
                    f"program with that whole name: pass `{words[0].text}` and put the rest in the argument array")
         if len(args) > 1 and (found.array is None or found.array != args[1]):
             return ctx.finding(self, call, message, no_fix_reason="the arguments are not an array literal")
-        return ctx.finding(self, call, message, edits=split_edits(ctx, found, len(args) > 1),
+        return ctx.finding(self, call, message, edits=jsargv.split_edits(ctx, found, len(args) > 1),
                            applicability=Applicability.UNSAFE)
 
     valid = (

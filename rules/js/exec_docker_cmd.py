@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from migrator.core.lazy import LazyModule
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js import wrappers
 from migrator.js.access import arguments_of
-from migrator.js.command import array_source
 from migrator.js.execs import arguments_edit, commands, docker_arguments, finding
 from migrator.js.members import call_head, findings
 from migrator.js.resolve import Kind
-from migrator.migration.execs import JS_COMMAND_CODES, plan_arguments
+from migrator.migration.table import JS_COMMAND_CODES
+
+# The command reader and the planner, with the shell analyser: loaded at the first call.
+jscommand = LazyModule("migrator.js.command")
+planner = LazyModule("migrator.migration.execs")
 
 
 class ExecDockerCmd(Rule):
@@ -79,10 +83,10 @@ class ExecDockerCmd(Rule):
                     "caller may pass several (\"ps -a\"), which v1 would pass as one argument; change "
                     f"{function} to take an array of words, and its callers with it"))
                 return
-        outcome = plan_arguments(commands(ctx), self, message, docker_arguments(ctx, args))
+        outcome = planner.plan_arguments(commands(ctx), self, message, docker_arguments(ctx, args))
         if outcome.no_fix_reason is None and outcome.rule is self:
             items = outcome.edits
-            inside = f"{items[0]}, {array_source(items[1:])}"
+            inside = f"{items[0]}, {jscommand.array_source(items[1:])}"
             outcome.edits = [*head, arguments_edit(call, inside)]
         yield finding(ctx, outcome, call)
 

@@ -9,7 +9,7 @@ from migrator.js.execs import finding, member_path, plan_exec, words_edit
 from migrator.js.members import call_head, findings
 from migrator.js.metadata import unshipped_note
 from migrator.js.resolve import Kind
-from migrator.migration.execs import HOST, JS_COMMAND_CODES
+from migrator.migration.table import HOST, JS_COMMAND_CODES
 
 KUBECTL_ONLY = ('{"host": {"binaries": [{"darwin": [{"path": "/darwin/kubectl"}], "windows": [{"path": "/windows/kubectl.exe"}],'
                 ' "linux": [{"path": "/linux/kubectl"}]}]}}')

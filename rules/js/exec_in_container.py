@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from migrator.core.lazy import LazyModule
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of, backend_call, is_preview_backend
-from migrator.js.command import argv_source, array_source
 from migrator.js.execs import arguments_edit, finding, member_path, plan_exec
 from migrator.js.metadata import backend_container
-from migrator.migration.execs import CONTAINER, JS_COMMAND_CODES, VM
+from migrator.migration.table import CONTAINER, JS_COMMAND_CODES, VM
 from migrator.rules.js.exec_in_vm_extension import receiver_edits, vm_exec_finding
+
+jscommand = LazyModule("migrator.js.command")  # with the shell analyser: loaded at the first call
 
 # The early preview's `backend("name")`: for a container reached by `docker exec`, the name is simply gone.
 DOCKER_PREVIEW_NOTE = ("early preview form: the extension name given to `backend(...)` is dropped (v1 has no such "
@@ -99,8 +101,8 @@ class ExecInContainer(Rule):
         quote = ctx.preferred_quote()
 
         def build(command, words):
-            cmd, rest = argv_source(ctx, command, words)
-            inside = f"{quote}exec{quote}, {array_source([container, cmd, *rest])}"
+            cmd, rest = jscommand.argv_source(ctx, command, words)
+            inside = f"{quote}exec{quote}, {jscommand.array_source([container, cmd, *rest])}"
             return edits + [arguments_edit(call.call, inside)]
 
         preview = is_preview_backend(call.receiver) and DOCKER_PREVIEW_NOTE

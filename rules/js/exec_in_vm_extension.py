@@ -6,7 +6,7 @@ from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of, backend_call, backend_span, client_source, held_elsewhere, is_preview_backend
 from migrator.js.execs import finding, member_path, plan_exec, replace_args, words_edit
-from migrator.migration.execs import JS_COMMAND_CODES, VM
+from migrator.migration.table import JS_COMMAND_CODES, VM
 
 # An extension whose backend is declared: `extension.vm` is there at run time.
 VM_METADATA = '{"vm": {"image": "example/ext:1.0.0"}, "ui": {}}'

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from migrator.core.lazy import LazyModule
 from migrator.core.model import Applicability
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of
-from migrator.js.argv import examine, quoted_message
 from migrator.rules.js.exec_command_string import RECEIVER_TARGETS
+
+jsargv = LazyModule("migrator.js.argv")  # with the shell analyser: loaded at the first v1 exec call
 
 
 class QuotedExecArgument(Rule):
@@ -59,8 +61,8 @@ class QuotedExecArgument(Rule):
         args = arguments_of(captures["call"][0])
         if len(args) < 2:
             return
-        for quoted in examine(ctx, args[0], args[1], target).quoted:
-            yield ctx.finding(self, quoted.element, quoted_message(quoted), edits=[quoted.edit],
+        for quoted in jsargv.examine(ctx, args[0], args[1], target).quoted:
+            yield ctx.finding(self, quoted.element, jsargv.quoted_message(quoted), edits=[quoted.edit],
                               applicability=Applicability.UNSAFE, no_fix_reason=quoted.reason)
 
     valid = (

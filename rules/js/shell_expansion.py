@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from migrator.core.rule import Invalid, Rule, Valid
-from migrator.migration.execs import EXPANSION
+from migrator.migration.table import EXPANSION
 
 
 class ShellExpansion(Rule):

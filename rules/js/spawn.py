@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from migrator.core.lazy import LazyModule
 from migrator.core.model import Applicability, Edit
 from migrator.core.rule import Invalid, Rule, Valid
 from migrator.js.access import arguments_of, backend_call
-from migrator.js.argv import examine, quoted_message, split_edits
 from migrator.js.execs import chain_note, member_path
 from migrator.js.metadata import program_of, unshipped_note
 from migrator.js.resolve import Kind
 from migrator.js.stream import callback_edits
-from migrator.migration.execs import JS_COMMAND_CODES
-from migrator.migration.table import HOST, MEMBERS, VM
+from migrator.migration.table import HOST, JS_COMMAND_CODES, MEMBERS, VM
 from migrator.rules.js.exec_in_vm_extension import receiver_edits
+
+jsargv = LazyModule("migrator.js.argv")  # with the shell analyser: loaded at the first spawn call
 
 
 class _Spawn(Rule):
@@ -43,7 +44,7 @@ class _Spawn(Rule):
             reason = "expected a command, its arguments and a callback"
         # The v1 call keeps (cmd, args) as they are: what the rules on v1 calls check there
         # (exec-command-string, quoted-exec-argument, shell syntax) is decided here, first.
-        argv = examine(ctx, args[0], args[1], self.entry.runs) if len(args) >= 2 else None
+        argv = jsargv.examine(ctx, args[0], args[1], self.entry.runs) if len(args) >= 2 else None
         if argv is not None and argv.problem is not None:
             yield self._needs_shell(ctx, call, argv)
             return
@@ -95,7 +96,7 @@ class _Spawn(Rule):
             if argv.array is None or argv.array != args[1]:
                 return [], [], (f"the command name {shown} holds arguments, which v1 exec needs in the argument array,"
                                 " and the arguments are not an array literal; move them by hand")
-            edits += split_edits(ctx, argv, True)
+            edits += jsargv.split_edits(ctx, argv, True)
             notes.append(f"the command name {shown} holds arguments; v1 exec runs no shell, so it looks for a program "
                          f"with that whole name: pass `{head}` and put the rest in the argument array; whether v0's spawn "
                          "split the name is not known")
@@ -103,7 +104,7 @@ class _Spawn(Rule):
             if quoted.reason:
                 return [], [], f"the argument `{quoted.shown}` is wrapped in quotes a shell would have removed; {quoted.reason}"
             edits.append(quoted.edit)
-            notes.append(quoted_message(quoted))
+            notes.append(jsargv.quoted_message(quoted))
         return edits, notes, None
 
 

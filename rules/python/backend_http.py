@@ -6,11 +6,11 @@ from migrator.core.lazy import LazyModule
 
 cst = LazyModule("libcst")
 cst_metadata = LazyModule("libcst.metadata")
+pyindex = LazyModule("migrator.python.index")
 
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Valid
 from migrator.migration.table import HTTP_METHODS, SERVICE
-from migrator.python.index import Kind, members, receiver_edits, via_note
 from migrator.python.rule import PythonRule
 
 PY = "example.py"
@@ -72,13 +72,13 @@ class PythonBackendHttp(PythonRule):
     fixable = "safe"
 
     def check_module(self, ctx, index):
-        for member in members(index, HTTP_METHODS, Kind.BACKEND, calls_only=False):
+        for member in pyindex.members(index, HTTP_METHODS, pyindex.Kind.BACKEND, calls_only=False):
             method = member.method.value
             called = "()" if member.call is not None else ""
             message = (f"`{member.shown(index)}` uses the deprecated v0 backend; "
-                       f"use `{SERVICE}.{method}{called}`{via_note(index, member)}")
+                       f"use `{SERVICE}.{method}{called}`{pyindex.via_note(index, member)}")
             if member.via is None:
-                edits, reason = receiver_edits(index, member, f"{SERVICE}.{method}")
+                edits, reason = pyindex.receiver_edits(index, member, f"{SERVICE}.{method}")
             else:
                 edits, reason = _through_variable(index, member, method)
             start, end = index.span(member.reported)
@@ -222,7 +222,7 @@ def _through_variable(index, member, method):
         local = isinstance(assignment.scope, cst_metadata.FunctionScope)
         if local and all(_is_http_use(index, use) for use in index.uses(assignment)):
             return [Edit(*index.span(value.attr), SERVICE)], None
-    edits, reason = receiver_edits(index, member, f"{SERVICE}.{method}")
+    edits, reason = pyindex.receiver_edits(index, member, f"{SERVICE}.{method}")
     if reason and declared is not None:
         reason = f"`{member.via.value}` is also used for more than HTTP calls, and {reason}"
     return edits, reason

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
+from migrator.core.lazy import LazyModule
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Valid
-from migrator.migration.execs import (
-    CONTAINER,
-    DOCKER,
-    HOST,
-    PYTHON_COMMAND_CODES,
-    VM,
-    Outcome,
-)
-from migrator.migration.table import python_names
-from migrator.python.commands import plan_docker, plan_exec
-from migrator.python.index import (
-    bind_arguments,
-    receiver_edits,
-    table_members,
-    via_note,
-)
+from migrator.migration.table import CONTAINER, DOCKER, HOST, PYTHON_COMMAND_CODES, VM, python_names
 from migrator.python.rule import PythonRule
+
+# Loaded for the first Python file with an exec call (the planner and the shell analyser under it).
+pyindex = LazyModule("migrator.python.index")
+pycommands = LazyModule("migrator.python.commands")
+planner = LazyModule("migrator.migration.execs")
 
 CALLS = python_names("exec")  # method (either spelling) -> its v0-to-v1 table entry
 SHOWN = {VM: "extension.vm.cli.exec(cmd, args)", HOST: "extension.host.cli.exec(cmd, args)",
@@ -99,22 +90,22 @@ class PythonExec(PythonRule):
     emits = PYTHON_COMMAND_CODES
 
     def check_module(self, ctx, index):
-        for member, entry in table_members(index, CALLS):
+        for member, entry in pyindex.table_members(index, CALLS):
             target = entry.runs
-            message = f"`{member.shown(index)}` is deprecated; use `{SHOWN[target]}`{via_note(index, member)}"
-            receiver, reason = receiver_edits(index, member, entry.v1)
+            message = f"`{member.shown(index)}` is deprecated; use `{SHOWN[target]}`{pyindex.via_note(index, member)}"
+            receiver, reason = pyindex.receiver_edits(index, member, entry.v1)
             plan = self._docker if target == DOCKER else self._single
             outcome = plan(index, member.call, target, message, receiver, reason)
             start, end = index.span(member.call)
             yield ctx.finding_at(outcome.rule, start, end, outcome.message, edits=outcome.edits,
                                  applicability=outcome.applicability, no_fix_reason=outcome.no_fix_reason)
 
-    def _single(self, index, call, target, message, receiver, reason) -> Outcome:
+    def _single(self, index, call, target, message, receiver, reason) -> planner.Outcome:
         names = PARAMETERS[target]
-        bound = bind_arguments(call, names)
+        bound = pyindex.bind_arguments(call, names)
         if reason or bound is None or len(bound) != len(names):
             expected = "a container and a command string" if target == CONTAINER else "one command string"
-            return Outcome(self, message, [], no_fix_reason=reason or f"expected {expected}")
+            return planner.Outcome(self, message, [], no_fix_reason=reason or f"expected {expected}")
         region, reason = arguments_region(index, call)
         quote = index.preferred_quote()
         container = index.text(bound["container"].value, outer=True) if target == CONTAINER else None
@@ -129,22 +120,22 @@ class PythonExec(PythonRule):
         def run_in_sh(script):
             return receiver + [Edit(*region, f"{quote}sh{quote}, [{quote}-c{quote}, {script}]")]
 
-        outcome = plan_exec(index, self, message, bound["cmd"].value, target, build,
+        outcome = pycommands.plan_exec(index, self, message, bound["cmd"].value, target, build,
                             run_in_sh if target == VM else None)
         if reason and outcome.edits:
             outcome.edits, outcome.no_fix_reason = [], reason
         return outcome
 
-    def _docker(self, index, call, target, message, receiver, reason) -> Outcome:
-        outcome = plan_docker(index, self, message, call.args)
+    def _docker(self, index, call, target, message, receiver, reason) -> planner.Outcome:
+        outcome = pycommands.plan_docker(index, self, message, call.args)
         if outcome.rule is not self or outcome.no_fix_reason is not None:
             return outcome
         if reason:
-            return Outcome(self, outcome.message, [], no_fix_reason=reason)
+            return planner.Outcome(self, outcome.message, [], no_fix_reason=reason)
         items = outcome.edits
         region, reason = arguments_region(index, call)
         edits = receiver + [Edit(*region, f"{items[0]}, [{', '.join(items[1:])}]")]
-        return Outcome(self, outcome.message, [] if reason else edits, outcome.applicability, no_fix_reason=reason)
+        return planner.Outcome(self, outcome.message, [] if reason else edits, outcome.applicability, no_fix_reason=reason)
 
     valid = (
         Valid(_SETUP + "client.extension.vm.cli.exec('ls', ['-l'])\nclient.docker.cli.exec('ps', ['-a'])\n", filename=PY),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from migrator.core.lazy import LazyModule
 from migrator.core.rule import Invalid, Valid
 from migrator.migration.table import family, python_path
-from migrator.python.index import Kind, members, receiver_edits
 from migrator.python.rule import PythonRule
+
+pyindex = LazyModule("migrator.python.index")
 
 RENAMES = {name: python_path(entry.v1) for name, entry in family("docker-list").items()}
 
@@ -48,11 +50,11 @@ class PythonList(PythonRule):
     fixable = "safe"
 
     def check_module(self, ctx, index):
-        for member in members(index, RENAMES, Kind.CLIENT, calls_only=False):
+        for member in pyindex.members(index, RENAMES, pyindex.Kind.CLIENT, calls_only=False):
             new = RENAMES[member.method.value]
             called = "()" if member.call is not None else ""
             message = f"`{member.shown(index)}` is deprecated; use `{new}{called}`"
-            edits, reason = receiver_edits(index, member, new)
+            edits, reason = pyindex.receiver_edits(index, member, new)
             start, end = index.span(member.reported)
             yield ctx.finding_at(self, start, end, message, edits=edits, no_fix_reason=reason)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from migrator.core.rule import Invalid, Valid
-from migrator.migration.execs import PYTHON_EXPANSION
+from migrator.migration.table import PYTHON_EXPANSION
 from migrator.python.rule import PythonRule
 
 PY = "example.py"

@@ -6,12 +6,12 @@ from migrator.core.lazy import LazyModule
 
 cst = LazyModule("libcst")
 cst_metadata = LazyModule("libcst.metadata")
+pyindex = LazyModule("migrator.python.index")
 
 from migrator.core.model import Applicability, Edit
 from migrator.core.rule import Invalid, Valid
 from migrator.migration.spawn import member_callback_note
 from migrator.migration.table import python_names
-from migrator.python.index import bind_arguments, receiver_edits, table_members, via_note
 from migrator.python.rule import PythonRule
 
 CALLS = python_names("spawn")  # method (either spelling) -> its v0-to-v1 table entry
@@ -94,12 +94,12 @@ class PythonSpawn(PythonRule):
 
     def check_module(self, ctx, index):
         taken: set[str] = set()  # names given to hoisted callbacks in this pass: each its own
-        for member, entry in table_members(index, CALLS):
+        for member, entry in pyindex.table_members(index, CALLS):
             path = entry.v1
-            message = f"`{member.shown(index)}` is deprecated; use `{path}(cmd, args, stream=...)`{via_note(index, member)}"
-            edits, reason = receiver_edits(index, member, path)
+            message = f"`{member.shown(index)}` is deprecated; use `{path}(cmd, args, stream=...)`{pyindex.via_note(index, member)}"
+            edits, reason = pyindex.receiver_edits(index, member, path)
             applicability = Applicability.SAFE
-            bound = bind_arguments(member.call, ("cmd", "args", "callback"))
+            bound = pyindex.bind_arguments(member.call, ("cmd", "args", "callback"))
             if not reason and (bound is None or len(bound) != 3):
                 reason = "expected a command, its arguments and a callback"
             if not reason:

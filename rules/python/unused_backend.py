@@ -6,10 +6,10 @@ from migrator.core.lazy import LazyModule
 
 cst = LazyModule("libcst")
 cst_metadata = LazyModule("libcst.metadata")
+pyindex = LazyModule("migrator.python.index")
 
 from migrator.core.model import Edit
 from migrator.core.rule import Invalid, Valid
-from migrator.python.index import Kind
 from migrator.python.rule import PythonRule
 
 PY = "example.py"
@@ -61,7 +61,7 @@ class PythonUnusedBackend(PythonRule):
                     and isinstance(node.targets[0].target, cst.Name)):
                 continue
             target = node.targets[0].target
-            if not isinstance(index.scopes.get(node), cst_metadata.FunctionScope) or index.kind(node.value) is not Kind.BACKEND:
+            if not isinstance(index.scopes.get(node), cst_metadata.FunctionScope) or index.kind(node.value) is not pyindex.Kind.BACKEND:
                 continue
             assignments = index.scopes[node].assignments[target.value]
             if len(assignments) != 1 or any(index.uses(a) for a in assignments):
