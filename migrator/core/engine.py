@@ -59,39 +59,90 @@ class Catalogue:
         return False
 
     @functools.cache  # noqa: B019 - a few catalogues live for the whole run
-    def compiled(self, language: str):
-        """(query, by_method, owners, rules): one query for one grammar, compiled on first use.
+    def patterns(self, language: str) -> Patterns:
+        """What the rules of one grammar look for (compiled to a query on first use)."""
+        return Patterns([r for r in self.running if language in r.languages], language)
 
-        Most rules look at method calls (`<object>.<method>(...)`) and declare the method
-        names they care about: one shared pattern serves them all and matches are handed out
-        by method name, which keeps compiling cheap (each pattern costs milliseconds, and a
-        one-file pre-commit run must start fast). Other rules bring their own patterns, which
-        join the same query: one walk of the tree finds every match (a walk per rule cost
-        nearly twice as much on a large file). ``owners[i]`` is the rule of pattern ``i``
-        (None for the shared one).
-        """
-        rules = [r for r in self.running if language in r.languages]
-        if not languages.uses_tree_sitter(language):
-            return None, {}, [], rules
-        import tree_sitter
 
-        by_method: dict[str, list[Rule]] = {}
+class Patterns:
+    """What the rules of one grammar look for, as one tree-sitter query or a walk of the tree.
+
+    Most rules look at method calls (`<object>.<method>(...)`) and declare the method names
+    they care about: one shared pattern serves them all and matches are handed out by method
+    name. Rules that want every node of some types (``Rule.nodes``), or reads of some
+    properties (``Rule.properties``), get a pattern each. All of them join one query, so one
+    walk of the tree finds every match (a walk per rule cost nearly twice as much on a large
+    file). Compiling that query costs about 10 ms with the TypeScript grammars, so trees are
+    walked in Python instead while ``languages.WalkBudget`` lasts, and the query compiled after.
+    The walk finds the same matches in the same order: a query hands out a match when it
+    reaches the last node the pattern captures, in source order, each node before those
+    inside it, so the walk tests each pattern at the node where its match ends. A rule with
+    a ``query`` of its own needs the query.
+    """
+
+    def __init__(self, rules, language: str) -> None:
+        self.rules = rules
+        self.language = language
+        self.by_method: dict[str, list[Rule]] = {}
         for rule in rules:
             for method in rule.methods:
-                by_method.setdefault(method, []).append(rule)
-        parts = ([(None, METHOD_CALL_QUERY)] if by_method else []) + [(rule, rule.query) for rule in rules if rule.query]
-        if not parts:
-            return None, by_method, [], rules
+                self.by_method.setdefault(method, []).append(rule)
+        # One entry per pattern, in the query's order: (owner, query text, node type, test).
+        # The owner is None for the shared method-call pattern; ``test(node)`` gives the
+        # captures of the match that ends at ``node``, of that type, or None.
+        self.entries: list[tuple[Rule | None, str, str | None, object]] = []
+        if self.by_method:
+            self.entries.append((None, METHOD_CALL_QUERY, "property_identifier", _method_call))
+        for rule in rules:
+            for node_type, capture in rule.nodes.items():
+                self.entries.append((rule, f"({node_type}) @{capture}", node_type, _whole_node(capture)))
+            if rule.properties:
+                names = " ".join(f'"{name}"' for name in sorted(rule.properties))
+                self.entries.append((rule, PROPERTY_QUERY.format(names=names), "property_identifier",
+                                     _property_read(rule.properties)))
+            if rule.query:
+                self.entries.append((rule, rule.query, None, None))
+        self.walkable = all(node_type is not None for _, _, node_type, _ in self.entries)
+        self.by_type: dict[str, list[tuple[int, object]]] = {}
+        for index, (_, _, node_type, test) in enumerate(self.entries):
+            self.by_type.setdefault(node_type, []).append((index, test))
+        self._query = None
+        self._owners: list[Rule | None] = []
+        self._walks = languages.WalkBudget()
+
+    def matches(self, root) -> list[tuple[Rule | None, dict]]:
+        """``(owner, captures)`` for each match under ``root``, in the query's order."""
+        if not self.entries or not languages.uses_tree_sitter(self.language):
+            return []
+        if self._query is None and self.walkable and self._walks.take(root):
+            return self._walk(root)
+        import tree_sitter
+
+        query = self._query or self._compile()
+        return [(self._owners[index], captures) for index, captures in tree_sitter.QueryCursor(query).matches(root)]
+
+    def _walk(self, root) -> list[tuple[Rule | None, dict]]:
+        found, by_type, entries = [], self.by_type, self.entries
+        for node in languages.preorder(root):
+            for index, test in by_type.get(node.type, ()):
+                captures = test(node)
+                if captures is not None:
+                    found.append((entries[index][0], captures))
+        return found
+
+    def _compile(self):
+        import tree_sitter
+
         source, starts = "", []
-        for rule, text in parts:
+        for rule, text, _, _ in self.entries:
             starts.append((len(source.encode()), rule))
             source += text + "\n"
-        query = tree_sitter.Query(languages.grammar(language), source)
-        owners = []
-        for index in range(query.pattern_count):
-            at = query.start_byte_for_pattern(index)
-            owners.append(next(rule for start, rule in reversed(starts) if start <= at))
-        return query, by_method, owners, rules
+        query = tree_sitter.Query(languages.grammar(self.language), source)
+        # A rule's own query may hold several patterns: each belongs to the entry it starts in.
+        self._owners = [next(rule for start, rule in reversed(starts) if start <= query.start_byte_for_pattern(index))
+                        for index in range(query.pattern_count)]
+        self._query = query
+        return query
 
 
 METHOD_CALL_QUERY = """
@@ -100,6 +151,42 @@ METHOD_CALL_QUERY = """
     object: (_) @object
     property: (property_identifier) @method)) @call
 """
+PROPERTY_QUERY = "(member_expression property: (property_identifier) @prop (#any-of? @prop {names})) @member"
+
+
+def _member_of(prop):
+    """The member expression whose property is ``prop`` (a property_identifier), or None."""
+    member = prop.parent
+    if member is None or member.type != "member_expression" or member.child_by_field_name("property") != prop:
+        return None
+    return member
+
+
+def _method_call(prop) -> dict | None:
+    """METHOD_CALL_QUERY's captures for the match that ends at ``prop``, as the query gives them."""
+    member = _member_of(prop)
+    call = member.parent if member is not None else None
+    if call is None or call.type != "call_expression" or call.child_by_field_name("function") != member:
+        return None
+    obj = member.child_by_field_name("object")
+    if obj is None or not obj.is_named:
+        return None
+    return {"call": [call], "object": [obj], "method": [prop]}
+
+
+def _whole_node(capture: str):
+    def test(node) -> dict | None:
+        return {capture: [node]} if node.is_named else None
+    return test
+
+
+def _property_read(names: frozenset[str]):
+    def test(prop) -> dict | None:
+        member = _member_of(prop)
+        if member is None or prop.text.decode("utf-8", "replace") not in names:
+            return None
+        return {"member": [member], "prop": [prop]}
+    return test
 
 
 def parse(source: SourceFile):
@@ -158,14 +245,11 @@ def context_for(source: SourceFile, tree) -> Context:
 
 
 def _run_rules(ctx: Context, catalogue: Catalogue, language: str) -> list[Finding]:
-    query, by_method, owners, rules = catalogue.compiled(language)
+    patterns = catalogue.patterns(language)
     findings: list[Finding] = []
-    if query is not None:
-        import tree_sitter
-
-        content = ctx.content
-        for index, captures in tree_sitter.QueryCursor(query).matches(ctx.tree.root_node):
-            owner = owners[index]
+    if patterns.entries and languages.uses_tree_sitter(language):
+        content, by_method = ctx.content, patterns.by_method
+        for owner, captures in patterns.matches(ctx.tree.root_node):
             if owner is not None:
                 findings.extend(owner.on_match(ctx, captures))
                 continue
@@ -175,7 +259,7 @@ def _run_rules(ctx: Context, catalogue: Catalogue, language: str) -> list[Findin
                 captures = {**captures, "client": captures["object"], "cli": captures["object"]}
                 for rule in interested:
                     findings.extend(rule.on_match(ctx, captures))
-    for rule in rules:
+    for rule in patterns.rules:
         findings.extend(rule.check(ctx))
     return findings
 

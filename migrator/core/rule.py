@@ -104,8 +104,8 @@ class Rule:
 
     The docstring's first line is the rule's ``summary`` and the first link under its
     ``## References`` heading is its ``url``, unless the class (or, for the url, a base) sets them. Subclasses set the
-    other class attributes and implement ``on_match`` (called for each match of ``query``,
-    with captures by name) and/or ``check`` (called once per file).
+    other class attributes and implement ``on_match`` (called for each match of ``methods``,
+    ``nodes``, ``properties`` or ``query``, with captures by name) and/or ``check`` (called once per file).
     """
 
     code: ClassVar[str] = ""
@@ -125,7 +125,15 @@ class Rule:
     # Method names whose calls (`<object>.<method>(...)`) the rule wants to see: ``on_match``
     # gets the captures "call", "method" and "object" (also under "client" and "cli").
     methods: ClassVar[frozenset[str]] = frozenset()
-    # Or a tree-sitter query of its own, valid in every grammar in ``languages``.
+    # Node types the rule wants every node of: ``on_match`` gets each under its capture name
+    # ({"variable_declarator": "declarator"}).
+    nodes: ClassVar[dict[str, str]] = {}
+    # Property names whose reads (`<object>.<name>`, called or not) the rule wants:
+    # ``on_match`` gets the captures "member" and "prop".
+    properties: ClassVar[frozenset[str]] = frozenset()
+    # Or a tree-sitter query of its own, valid in every grammar in ``languages``. (The engine
+    # walks a small file's tree for the others, which is cheaper than compiling a query; a
+    # rule with a query of its own makes every file's query compiled.)
     query: ClassVar[str] = ""
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()

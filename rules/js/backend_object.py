@@ -41,10 +41,8 @@ class BackendObject(Rule):
     code = "DD103"
     name = "backend-object"
     fixable = "none"
-    query = """
-    (member_expression property: (property_identifier) @prop (#eq? @prop "backend")) @member
-    (variable_declarator) @declarator
-    """
+    properties = frozenset({"backend"})
+    nodes = {"variable_declarator": "declarator"}
 
     def on_match(self, ctx, captures):
         if "member" in captures:

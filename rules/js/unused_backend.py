@@ -44,9 +44,7 @@ class UnusedBackend(Rule):
     code = "DD102"
     name = "unused-backend"
     fixable = "safe"
-    query = """
-    (variable_declarator) @declarator
-    """
+    nodes = {"variable_declarator": "declarator"}
 
     def on_match(self, ctx, captures):
         declarator = captures["declarator"][0]
