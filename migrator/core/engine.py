@@ -111,8 +111,9 @@ class Patterns:
         self._walks = languages.WalkBudget()
 
     def matches(self, root) -> list[tuple[Rule | None, dict]]:
-        """``(owner, captures)`` for each match under ``root``, in the query's order."""
-        if not self.entries or not languages.uses_tree_sitter(self.language):
+        """``(owner, captures)`` for each match under ``root`` (of a tree-sitter tree), in the
+        query's order."""
+        if not self.entries:
             return []
         if self._query is None and self.walkable and self._walks.take(root):
             return self._walk(root)

@@ -110,7 +110,7 @@ def parser(language: str):
 
 
 # Compiling a tree-sitter query costs 4 to 11 ms with the TypeScript grammars however small
-# the query is: as much as walking in Python 100 to 200 KB of a tree (about 0.06 ms a KB,
+# the query is: as much as walking in Python 70 to 180 KB of trees (about 0.06 ms a KB,
 # against 0.03 for running the compiled query). So each query is walked instead, up to this
 # many bytes of trees in a process, and compiled after: a run on one file (a pre-commit
 # hook) compiles none, and a run on many compiles each query once.
