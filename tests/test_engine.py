@@ -4,7 +4,7 @@ import pytest
 
 from migrator.core import languages
 from migrator.core.edits import apply_edits, select_compatible
-from migrator.core.engine import Catalogue, fix, lint
+from migrator.core.engine import Catalogue, fix, lint, probes_for
 from migrator.core.model import Applicability, Edit, Finding, Fix
 from migrator.core.registry import all_rules
 from migrator.core.rule import Rule
@@ -193,3 +193,24 @@ def test_the_quote_style_of_a_large_file_is_read_from_its_beginning():
     assert fixed.source.content.endswith(b"window.ddClient.extension.vm?.cli.exec('ls', ['-l']);\n")
     small = fix(SourceFile.from_bytes("small.js", (head[:30] + tail[:300] + call).encode()), CATALOGUE, unsafe=True)
     assert small.source.content.endswith(b'window.ddClient.extension.vm?.cli.exec("ls", ["-l"]);\n')
+
+
+def test_probes_cover_every_literal_with_a_substring_of_it():
+    literals = (b"DockerDesktopClient", b"ddClient", b"extension-api-client", b"ddmigrate:", b"migrator", b"xyz")
+    groups = probes_for(literals)
+    assert sorted(lit for _, group in groups for lit in group) == sorted(literals)
+    assert all(probe in lit for probe, group in groups for lit in group)
+    assert dict(groups)[b"lient"] == (b"DockerDesktopClient", b"ddClient", b"extension-api-client")
+    assert (b"xyz", (b"xyz",)) in groups  # shorter than a probe may be: its own
+    # The default JavaScript catalogue scans a file that names no client once.
+    assert CATALOGUE.probes("javascript") == ((b"lient", CATALOGUE.literals("javascript")),)
+
+
+def test_the_probed_pre_filter_says_what_searching_each_literal_says():
+    texts = [b"", b"client", b"const c = new Client();", b"ddClient", b"import x from '@docker/extension-api-client'",
+             b"a DockerDesktop Client", b"extension-api-Client", b"// ddmigrate: ignore\nx()", b"ddclient",
+             b"window.ddClient.backend", b"\xef\xbb\xbfDockerDesktopClient"]
+    for language in ("javascript", "tsx", "python", "vue", "markdown"):
+        for text in texts:
+            expected = any(lit in text for lit in CATALOGUE.literals(language))
+            assert CATALOGUE.may_match(text, language) == expected, (language, text)

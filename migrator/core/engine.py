@@ -24,6 +24,7 @@ class Catalogue:
         self.codes = frozenset(r.code for r in self.rules)
         self.running: tuple[Rule, ...] = self._running()
         self._literals: dict[str, tuple[bytes, ...]] = {}
+        self._probes: dict[str, tuple] = {}
 
     def _running(self) -> tuple[Rule, ...]:
         """The rules to run: each selected rule that finds anything itself, and every rule that
@@ -48,13 +49,24 @@ class Catalogue:
             self._literals[language] = tuple(sorted(lit for lit in found if not any(o != lit and o in lit for o in found)))
         return self._literals[language]
 
+    def probes(self, language: str) -> tuple[tuple[bytes, tuple[bytes, ...]], ...]:
+        """The literals grouped under substrings they share, as (probe, literals) pairs."""
+        if language not in self._probes:
+            self._probes[language] = probes_for(self.literals(language))
+        return self._probes[language]
+
     def may_match(self, content: bytes, language: str) -> bool:
         """The literal pre-filter: most files never mention the client and are never parsed.
-        (Reporting unused suppressions needs every file with a suppression comment read.)"""
+        (Reporting unused suppressions needs every file with a suppression comment read.)
+
+        Each search scans the whole file, and nearly every file holds no literal: so a file
+        is searched for each probe, a substring that several literals share (``lient`` for
+        `ddClient`, `DockerDesktopClient` and `extension-api-client`), and for the literals
+        themselves only when their probe is there."""
         if self.report_unused_ignores and b"ddmigrate:" in content:
             return True
-        for literal in self.literals(language):
-            if literal in content:
+        for probe, group in self.probes(language):
+            if probe in content and (len(group) == 1 or any(literal in content for literal in group)):
                 return True
         return False
 
@@ -62,6 +74,30 @@ class Catalogue:
     def patterns(self, language: str) -> Patterns:
         """What the rules of one grammar look for (compiled to a query on first use)."""
         return Patterns([r for r in self.running if language in r.languages], language)
+
+
+# A probe shorter than this would be found in too many files to save their scans.
+MIN_PROBE = 4
+
+
+def probes_for(literals) -> tuple[tuple[bytes, tuple[bytes, ...]], ...]:
+    """(probe, literals) pairs that cover ``literals``: each probe is a substring of every
+    literal of its group, chosen greedily to cover as many literals as it can (the longest
+    such substring), so that a file without any literal costs one scan per group rather
+    than one per literal. A literal that shares nothing is its own probe."""
+    left, groups = set(literals), []
+    while left:
+        best = None
+        for literal in sorted(left):
+            for size in range(len(literal), min(MIN_PROBE, len(literal)) - 1, -1):
+                for at in range(len(literal) - size + 1):
+                    probe = literal[at:at + size]
+                    covered = tuple(sorted(other for other in left if probe in other))
+                    if best is None or (len(covered), size) > (len(best[1]), len(best[0])):
+                        best = (probe, covered)
+        groups.append(best)
+        left -= set(best[1])
+    return tuple(groups)
 
 
 class Patterns:
