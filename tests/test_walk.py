@@ -87,17 +87,17 @@ def test_the_walk_finds_what_the_query_finds_in_the_same_order(language):
 
 @pytest.mark.parametrize("language", languages.LANGUAGES)
 def test_declaring_nodes_and_strings_walked_are_those_the_queries_find(language, monkeypatch):
-    monkeypatch.setattr(resolve, "_DECLARING_WALKS", {})  # budgets spent here only
-    monkeypatch.setattr(context, "_STRING_WALKS", {})
+    monkeypatch.setattr(resolve._DECLARING, "_walks", {})  # budgets spent here only
+    monkeypatch.setattr(context._STRINGS, "_walks", {})
     for code in CASES:
         tree = languages.parse(language, code.encode())
         root = tree.root_node
         walked = [(n.start_byte, n.end_byte, n.type) for n in languages.preorder(root)
                   if n.type in resolve._DECLARING_TYPES and n.is_named]
-        resolve._DECLARING_WALKS.setdefault(tree.language, languages.WalkBudget()).left = 0
+        resolve._DECLARING._walks.setdefault(tree.language, languages.WalkBudget()).left = 0
         assert walked == [(n.start_byte, n.end_byte, n.type) for n in resolve._declaring_nodes(root, tree.language)]
         strings = sorted((n.start_byte, n.end_byte) for n in languages.preorder(root) if n.type == "string" and n.is_named)
-        context._STRING_WALKS.setdefault(tree.language, languages.WalkBudget()).left = 0
+        context._STRINGS._walks.setdefault(tree.language, languages.WalkBudget()).left = 0
         assert strings == sorted((n.start_byte, n.end_byte) for n in context._strings(tree))
 
 

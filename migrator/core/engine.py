@@ -139,9 +139,9 @@ class Patterns:
             if rule.query:
                 self.entries.append((rule, rule.query, None, None))
         self.walkable = all(node_type is not None for _, _, node_type, _ in self.entries)
-        self.by_type: dict[str, list[tuple[int, object]]] = {}
-        for index, (_, _, node_type, test) in enumerate(self.entries):
-            self.by_type.setdefault(node_type, []).append((index, test))
+        self.by_type: dict[str, list[tuple[Rule | None, object]]] = {}  # node type -> (owner, test)
+        for owner, _, node_type, test in self.entries:
+            self.by_type.setdefault(node_type, []).append((owner, test))
         self._query = None
         self._owners: list[Rule | None] = []
         self._walks = languages.WalkBudget()
@@ -159,12 +159,12 @@ class Patterns:
         return [(self._owners[index], captures) for index, captures in tree_sitter.QueryCursor(query).matches(root)]
 
     def _walk(self, root) -> list[tuple[Rule | None, dict]]:
-        found, by_type, entries = [], self.by_type, self.entries
+        found, by_type = [], self.by_type
         for node in languages.preorder(root):
-            for index, test in by_type.get(node.type, ()):
+            for owner, test in by_type.get(node.type, ()):
                 captures = test(node)
                 if captures is not None:
-                    found.append((entries[index][0], captures))
+                    found.append((owner, captures))
         return found
 
     def _compile(self):

@@ -152,6 +152,34 @@ def preorder(root, end: int | None = None):
                 return
 
 
+class NodesOfTypes:
+    """The named nodes of some types in a tree, in source order, each before the nodes inside
+    it: walked while a grammar's ``WalkBudget`` lasts, then found by a query compiled once."""
+
+    def __init__(self, types) -> None:
+        self.types = frozenset(types)
+        self._queries: dict = {}  # grammar -> query
+        self._walks: dict = {}  # grammar -> WalkBudget
+
+    def find(self, root, language, end: int | None = None) -> list:
+        """The nodes under ``root`` (of a tree in grammar ``language``); with ``end``, those
+        that start before that byte (and, from the query, any that reach past it)."""
+        query = self._queries.get(language)
+        if query is None and self._walks.setdefault(language, WalkBudget()).take(root):
+            return [n for n in preorder(root, end) if n.type in self.types and n.is_named]
+        import tree_sitter
+
+        if query is None:
+            present = [t for t in sorted(self.types) if language.id_for_node_kind(t, True)]
+            query = self._queries[language] = tree_sitter.Query(language, " ".join(f"({t}) @n" for t in present))
+        cursor = tree_sitter.QueryCursor(query)
+        if end is not None:
+            cursor.set_byte_range(root.start_byte, end)
+        nodes = cursor.captures(root).get("n", [])
+        nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        return nodes
+
+
 def error_nodes(tree) -> list:
     """The ERROR and MISSING nodes of a tree-sitter tree (only subtrees that have any are walked)."""
     found, stack = [], [tree.root_node] if tree.root_node.has_error else []

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from migrator.core.languages import WalkBudget, error_nodes, is_typescript, preorder
+from migrator.core.languages import NodesOfTypes, error_nodes, is_typescript
 from migrator.core.model import Applicability, Edit, Finding
 from migrator.core.rule import Context, Rule
 from migrator.js.resolve import Resolver
 
-_STRING_QUERIES: dict = {}
-_STRING_WALKS: dict = {}  # language -> WalkBudget
+_STRINGS = NodesOfTypes({"string"})
 # The file's quote style is read from its first this many bytes: a hand-written file is
 # read whole, and a bundle of megabytes is not walked to the end for a majority vote.
 QUOTE_SAMPLE_BYTES = 64 << 10
@@ -18,21 +17,10 @@ QUOTE_SAMPLE_BYTES = 64 << 10
 
 def _strings(tree) -> list:
     """The string literals of a tree, up to ``QUOTE_SAMPLE_BYTES`` (walked while the budget
-    of ``WalkBudget`` lasts, then found by a query: a walk in Python over a large file cost a
-    tenth of a second)."""
-    language = tree.language
+    lasts, then found by a query: a walk in Python over a large file cost a tenth of a
+    second)."""
     root = tree.root_node
-    end = min(root.end_byte, root.start_byte + QUOTE_SAMPLE_BYTES)
-    query = _STRING_QUERIES.get(language)
-    if query is None and _STRING_WALKS.setdefault(language, WalkBudget()).take(root):
-        return [n for n in preorder(root, end) if n.type == "string" and n.is_named]
-    import tree_sitter
-
-    if query is None:
-        query = _STRING_QUERIES[language] = tree_sitter.Query(language, "(string) @s")
-    cursor = tree_sitter.QueryCursor(query)
-    cursor.set_byte_range(root.start_byte, end)
-    return cursor.captures(root).get("s", [])
+    return _STRINGS.find(root, tree.language, min(root.end_byte, root.start_byte + QUOTE_SAMPLE_BYTES))
 
 
 class JsContext(Context):

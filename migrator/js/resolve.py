@@ -755,23 +755,12 @@ _HANDLERS = {
 
 _REFERENCE_TYPES = frozenset({"identifier", "shorthand_property_identifier"})
 _DECLARING_TYPES = FUNCTION_TYPES | BLOCK_TYPES | frozenset(_HANDLERS)
-_DECLARING_QUERIES: dict = {}
-_DECLARING_WALKS: dict = {}  # language -> languages.WalkBudget
+_DECLARING = languages.NodesOfTypes(_DECLARING_TYPES)
 
 
 def _declaring_nodes(root, language) -> list:
     """The nodes of the types that declare names or open scopes, in source order (outer first)."""
-    query = _DECLARING_QUERIES.get(language)
-    if query is None and _DECLARING_WALKS.setdefault(language, languages.WalkBudget()).take(root):
-        return [n for n in languages.preorder(root) if n.type in _DECLARING_TYPES and n.is_named]
-    import tree_sitter
-
-    if query is None:
-        types = [t for t in sorted(_DECLARING_TYPES) if language.id_for_node_kind(t, True)]
-        query = _DECLARING_QUERIES[language] = tree_sitter.Query(language, " ".join(f"({t}) @n" for t in types))
-    nodes = tree_sitter.QueryCursor(query).captures(root).get("n", [])
-    nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
-    return nodes
+    return _DECLARING.find(root, language)
 
 
 def _word_byte(byte: int) -> bool:
